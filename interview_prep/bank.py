@@ -1,0 +1,489 @@
+"""Finding bank folders, loading and validating cards, and indexing them.
+
+A bank is a folder of `<topic>/<id>.yaml` files. The packaged bank always
+loads; `--bank DIR` and `PREP_BANK` add more. Loading never stops at the first
+bad card: every problem is collected as a `CardError` with `path:line`, so
+`prep check` can report them all at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cards import Card, FollowUp, KeyPoint, Snippet, Tier
+from .errors import BankError, CardError, LookupFailed
+
+BANK_ENV = "PREP_BANK"
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+REQUIRED_FIELDS = ("id", "title", "topic", "tier", "question", "short_answer", "key_points")
+OPTIONAL_FIELDS = (
+    "aliases",
+    "tags",
+    "intuition",
+    "math",
+    "worked_example",
+    "snippet",
+    "follow_ups",
+    "common_mistakes",
+    "related",
+)
+ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+STRING_FIELDS = ("id", "title", "topic", "tier", "question", "short_answer", "intuition", "math", "worked_example")
+STRING_LIST_FIELDS = ("aliases", "tags", "common_mistakes", "related")
+
+
+def packaged_bank_dir() -> Path:
+    """The bank shipped with prep: inside the package in a wheel, beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    inside = here / "question_bank"
+    if inside.is_dir():
+        return inside
+    return here.parent / "question_bank"
+
+
+def bank_dirs(extra: Sequence[Path] = (), environ: dict[str, str] | None = None) -> list[Path]:
+    """The packaged bank, then PREP_BANK's folders, then each --bank folder, without repeats."""
+    environ = os.environ if environ is None else environ
+    from_env = [Path(p) for p in environ.get(BANK_ENV, "").split(os.pathsep) if p.strip()]
+    dirs: list[Path] = []
+    seen: set[Path] = set()
+    for source, path in [("packaged", packaged_bank_dir())] + [(BANK_ENV, p) for p in from_env] + [
+        ("--bank", p) for p in extra
+    ]:
+        if not path.is_dir():
+            raise BankError(f"{source} folder {str(path)!r} does not exist or is not a folder")
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            dirs.append(path)
+    return dirs
+
+
+# ---------------------------------------------------------------------------
+# Parsing one file
+
+
+def _yaml_loader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class _Parsed:
+    data: object
+    lines: dict[str, int]
+
+
+def _parse_yaml(path: Path, raw: bytes) -> _Parsed:
+    import yaml
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CardError(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    loader = _yaml_loader()(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[str, int] = {}
+        problem = _index_lines(node, lines) if node is not None else None
+        if problem:
+            raise CardError(path, problem[0], problem[1])
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = exc.problem or exc.context or "could not parse"
+        raise CardError(path, line, f"not valid YAML: {reason}") from None
+    except yaml.YAMLError as exc:
+        raise CardError(path, 1, f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    return _Parsed(data, lines)
+
+
+def _index_lines(node, lines: dict[str, int]) -> tuple[int, str] | None:
+    """Record the line of each field and list item; report a field given twice."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key is None:
+            continue
+        if key in lines:
+            return key_node.start_mark.line + 1, f"field {key!r} is given twice (first on line {lines[key]})"
+        lines[key] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.SequenceNode):
+            for i, item in enumerate(value_node.value):
+                lines[f"{key}[{i}]"] = item.start_mark.line + 1
+        elif isinstance(value_node, yaml.MappingNode):
+            for sub_key, _ in value_node.value:
+                if isinstance(sub_key, yaml.ScalarNode):
+                    lines[f"{key}.{sub_key.value}"] = sub_key.start_mark.line + 1
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Validating one card's fields
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _build_card(path: Path, parsed: _Parsed) -> tuple[Card | None, list[CardError]]:
+    data, lines = parsed.data, parsed.lines
+    errors: list[CardError] = []
+
+    def err(where: str | None, message: str) -> None:
+        line = lines.get(where, None) if where else None
+        errors.append(CardError(path, line or 1, message))
+
+    if not isinstance(data, dict):
+        err(None, f"a card must be a mapping of fields, not {_type_name(data)}")
+        return None, errors
+
+    for key in data:
+        if key not in ALL_FIELDS:
+            err(str(key), f"unknown field {key!r}{_did_you_mean(str(key), ALL_FIELDS)}")
+    for key in REQUIRED_FIELDS:
+        if key not in data:
+            err(None, f"missing required field {key!r}")
+
+    for key in STRING_FIELDS:
+        if key in data and not (isinstance(data[key], str) and data[key].strip()):
+            err(key, f"field {key!r} must be non-empty text, not {_type_name(data[key])}")
+    for key in STRING_LIST_FIELDS:
+        if key in data and not _is_list_of_strings(data[key]):
+            err(key, f"field {key!r} must be a list of text items, not {_type_name(data[key])}")
+
+    card_id = data.get("id")
+    if isinstance(card_id, str):
+        if not ID_PATTERN.match(card_id):
+            err("id", f"id {card_id!r} is not kebab-case (lowercase letters, digits and '-')")
+        elif card_id != path.stem:
+            err("id", f"id {card_id!r} does not match the file name {path.name!r}")
+    topic = data.get("topic")
+    if isinstance(topic, str) and topic != path.parent.name:
+        err("topic", f"topic {topic!r} does not match the folder {path.parent.name!r}")
+    tier_value = data.get("tier")
+    tier = None
+    if isinstance(tier_value, str):
+        try:
+            tier = Tier(tier_value)
+        except ValueError:
+            err("tier", f"tier {tier_value!r} is not one of {', '.join(Tier.names())}")
+
+    key_points = _key_points(data.get("key_points"), err)
+    snippet = _snippet(data.get("snippet"), err) if "snippet" in data else None
+    follow_ups = _follow_ups(data.get("follow_ups", []), err)
+
+    if errors:
+        return None, errors
+    card = Card(
+        id=card_id,
+        title=data["title"].strip(),
+        topic=topic,
+        tier=tier,
+        question=data["question"].strip(),
+        short_answer=data["short_answer"].strip(),
+        key_points=key_points,
+        aliases=tuple(a.strip() for a in data.get("aliases", [])),
+        tags=tuple(data.get("tags", [])),
+        intuition=data.get("intuition", "").strip(),
+        math=data.get("math", "").rstrip(),
+        worked_example=data.get("worked_example", "").strip(),
+        snippet=snippet,
+        follow_ups=follow_ups,
+        common_mistakes=tuple(data.get("common_mistakes", [])),
+        related=tuple(data.get("related", [])),
+        path=path,
+        lines=lines,
+    )
+    return card, errors
+
+
+def _is_list_of_strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _key_points(value, err) -> tuple[KeyPoint, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        err("key_points", f"field 'key_points' must be a non-empty list, not {_type_name(value)}")
+        return ()
+    points = []
+    for i, item in enumerate(value):
+        where = f"key_points[{i}]"
+        if not isinstance(item, dict):
+            err(where, f"key_points[{i}] must be a mapping with 'point' and 'keywords'")
+            continue
+        extra = sorted(set(item) - {"point", "keywords"})
+        if extra:
+            err(where, f"key_points[{i}] has unknown field {extra[0]!r}")
+        point, keywords = item.get("point"), item.get("keywords")
+        if not (isinstance(point, str) and point.strip()):
+            err(where, f"key_points[{i}].point must be non-empty text")
+            continue
+        if not (_is_list_of_strings(keywords) and keywords):
+            err(where, f"key_points[{i}].keywords must be a non-empty list of text items")
+            continue
+        points.append(KeyPoint(point.strip(), tuple(k.strip().lower() for k in keywords)))
+    return tuple(points)
+
+
+def _snippet(value, err) -> Snippet | None:
+    if not isinstance(value, dict):
+        err("snippet", f"field 'snippet' must be a mapping with 'code' and 'output', not {_type_name(value)}")
+        return None
+    extra = sorted(set(value) - {"code", "output"})
+    if extra:
+        err(f"snippet.{extra[0]}", f"snippet has unknown field {extra[0]!r}{_did_you_mean(extra[0], ['code', 'output'])}")
+    code, output = value.get("code"), value.get("output")
+    if not (isinstance(code, str) and code.strip()):
+        err("snippet.code" if "code" in value else "snippet", "snippet.code must be non-empty text")
+        return None
+    if not isinstance(output, str):
+        err("snippet.output" if "output" in value else "snippet", "snippet.output must be text (what the code prints)")
+        return None
+    return Snippet(code, output)
+
+
+def _follow_ups(value, err) -> tuple[FollowUp, ...]:
+    if not isinstance(value, list):
+        err("follow_ups", f"field 'follow_ups' must be a list, not {_type_name(value)}")
+        return ()
+    items = []
+    for i, item in enumerate(value):
+        where = f"follow_ups[{i}]"
+        if not isinstance(item, dict):
+            err(where, f"follow_ups[{i}] must be a mapping with 'question' and optional 'card'")
+            continue
+        extra = sorted(set(item) - {"question", "card"})
+        if extra:
+            err(where, f"follow_ups[{i}] has unknown field {extra[0]!r}")
+        question, card = item.get("question"), item.get("card")
+        if not (isinstance(question, str) and question.strip()):
+            err(where, f"follow_ups[{i}].question must be non-empty text")
+            continue
+        if card is not None and not (isinstance(card, str) and card.strip()):
+            err(where, f"follow_ups[{i}].card must be a card id")
+            continue
+        items.append(FollowUp(question.strip(), card.strip() if card else None))
+    return tuple(items)
+
+
+# ---------------------------------------------------------------------------
+# The bank
+
+
+def normalise_name(text: str) -> str:
+    """How ids, aliases, titles and queries are compared: case, '-', '_' and spacing ignored."""
+    text = text.lower().replace("-", " ").replace("_", " ")
+    text = re.sub(r"[()\[\]{},.:;!?\"'`]", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass
+class Bank:
+    cards: dict[str, Card] = field(default_factory=dict)
+    problems: list[CardError] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
+    files_read: int = 0
+    # Normalised id / alias / title -> card id.
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+    def __iter__(self):
+        return iter(self.cards.values())
+
+    def get(self, card_id: str) -> Card | None:
+        return self.cards.get(card_id)
+
+    def topics(self) -> list[str]:
+        return sorted({card.topic for card in self})
+
+    def tags(self) -> list[str]:
+        return sorted({tag for card in self for tag in card.tags})
+
+    def select(
+        self,
+        topics: Sequence[str] = (),
+        tiers: Sequence[Tier] = (),
+        tags: Sequence[str] = (),
+    ) -> list[Card]:
+        """Cards matching every filter given, in topic, tier, id order."""
+        chosen = [
+            card
+            for card in self
+            if (not topics or card.topic in topics)
+            and (not tiers or card.tier in tiers)
+            and (not tags or set(tags) & set(card.tags))
+        ]
+        return sorted(chosen, key=lambda c: (c.topic, c.tier.rank, c.id))
+
+    def check_topics(self, topics: Sequence[str]) -> list[str]:
+        known = self.topics()
+        for topic in topics:
+            if topic not in known:
+                raise LookupFailed(
+                    f"no topic {topic!r}{_did_you_mean(topic, known)}; topics are: {', '.join(known)}"
+                )
+        return list(topics)
+
+    def check_tags(self, tags: Sequence[str]) -> list[str]:
+        known = self.tags()
+        for tag in tags:
+            if tag not in known:
+                raise LookupFailed(f"no card has the tag {tag!r}{_did_you_mean(tag, known)}")
+        return list(tags)
+
+
+def parse_tiers(values: Sequence[str]) -> list[Tier]:
+    tiers = []
+    for value in values:
+        try:
+            tiers.append(Tier(value.strip().lower()))
+        except ValueError:
+            raise LookupFailed(f"no tier {value!r}; tiers are: {', '.join(Tier.names())}") from None
+    return tiers
+
+
+def load_bank(folders: Sequence[Path]) -> Bank:
+    """Load every card under `folders`, collecting every problem instead of stopping."""
+    bank = Bank(folders=list(folders))
+    where: dict[str, Card] = {}
+    for folder in folders:
+        for path in _card_files(folder, bank):
+            bank.files_read += 1
+            try:
+                parsed = _parse_yaml(path, path.read_bytes())
+            except CardError as exc:
+                bank.problems.append(exc)
+                continue
+            except OSError as exc:
+                bank.problems.append(CardError(path, 1, f"cannot read: {exc.strerror}"))
+                continue
+            card, errors = _build_card(path, parsed)
+            bank.problems.extend(errors)
+            if card is None:
+                continue
+            if card.id in where:
+                other = where[card.id]
+                bank.problems.append(
+                    CardError(path, card.line_of("id"), f"duplicate id {card.id!r}: also {other.path}:{other.line_of('id')}")
+                )
+                continue
+            where[card.id] = card
+            bank.cards[card.id] = card
+    _index_names(bank)
+    _check_links(bank)
+    bank.problems.sort(key=lambda e: (str(e.path), e.line or 0))
+    return bank
+
+
+def _card_files(folder: Path, bank: Bank) -> list[Path]:
+    files = sorted(folder.glob("*/*.yaml"))
+    for stray in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yml")):
+        bank.problems.append(
+            CardError(stray, 1, "not loaded: cards live at <bank>/<topic>/<id>.yaml")
+        )
+    return files
+
+
+def _index_names(bank: Bank) -> None:
+    owner: dict[str, tuple[str, str]] = {}  # name -> (card id, what it is)
+    # Ids first, so an alias that equals another card's id is the one reported.
+    for card in bank:
+        owner[normalise_name(card.id)] = (card.id, "id")
+    for card in bank:
+        for i, alias in enumerate(card.aliases):
+            name = normalise_name(alias)
+            holder = owner.get(name)
+            if holder and holder[0] != card.id:
+                other = bank.cards[holder[0]]
+                what = "the id" if holder[1] == "id" else "an alias"
+                bank.problems.append(
+                    CardError(
+                        card.path,
+                        card.lines.get(f"aliases[{i}]", card.line_of("aliases")),
+                        f"alias {alias!r} is already {what} of card {other.id!r} ({other.path}:{other.line_of('aliases' if holder[1] == 'alias' else 'id')})",
+                    )
+                )
+                continue
+            owner.setdefault(name, (card.id, "alias"))
+    for card in bank:
+        owner.setdefault(normalise_name(card.title), (card.id, "title"))
+    bank.names = {name: held[0] for name, held in owner.items()}
+
+
+def _check_links(bank: Bank) -> None:
+    for card in bank:
+        for i, follow_up in enumerate(card.follow_ups):
+            if follow_up.card and follow_up.card not in bank.cards:
+                bank.problems.append(
+                    CardError(
+                        card.path,
+                        card.lines.get(f"follow_ups[{i}]"),
+                        f"follow_ups[{i}] links to unknown card {follow_up.card!r}{_did_you_mean(follow_up.card, bank.cards)}",
+                    )
+                )
+        for i, related in enumerate(card.related):
+            if related not in bank.cards:
+                bank.problems.append(
+                    CardError(
+                        card.path,
+                        card.lines.get(f"related[{i}]", card.line_of("related")),
+                        f"related links to unknown card {related!r}{_did_you_mean(related, bank.cards)}",
+                    )
+                )
+
+
+def open_bank(extra: Sequence[Path] = ()) -> Bank:
+    """Load the packaged bank and the user's; raise BankError listing every problem."""
+    bank = load_bank(bank_dirs(extra))
+    if bank.problems:
+        raise BankProblems(bank.problems)
+    return bank
+
+
+class BankProblems(BankError):
+    """One or more cards are invalid; each problem is one `path:line: message` line."""
+
+    def __init__(self, problems: Sequence[CardError]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

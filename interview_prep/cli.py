@@ -1,0 +1,399 @@
+"""The `prep` command line: parse arguments, call the library, render the result.
+
+Kept thin on purpose, and kept fast: `prep --help` must not import numpy,
+yaml, sqlite3, fsrs or rich.markdown, so every import of the library's heavier
+parts happens inside the command that needs it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from .errors import ExitCode, PrepError
+
+HELP = """Interview practice for data science and machine learning.
+
+A bank of question cards, each with a short model answer, the key points a
+strong answer covers, follow-ups an interviewer would ask, common mistakes and
+a worked example you can run.
+
+\b
+Examples:
+  prep explain mse              one card in full, its example run live
+  prep search "why not mse for classification"
+  prep topics                   what the bank covers
+"""
+
+
+class PrepGroup(TyperGroup):
+    """Routes every way out through one place: one line on stderr, a named exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from typer._click import exceptions as click_exceptions
+
+        try:
+            result = super().main(
+                args=args, prog_name="prep", complete_var=complete_var,
+                standalone_mode=False, **extra,
+            )
+            code = result if isinstance(result, int) else ExitCode.OK
+        except click_exceptions.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "prep"
+            _error(f"{exc.format_message()} (see '{command} --help')")
+            code = ExitCode.USAGE
+        except click_exceptions.ClickException as exc:
+            _error(exc.format_message())
+            code = exc.exit_code
+        except PrepError as exc:
+            _error(str(exc))
+            code = exc.exit_code
+        except (KeyboardInterrupt, typer.Abort):
+            _error("interrupted")
+            code = ExitCode.INTERRUPTED
+        if standalone_mode:
+            sys.exit(int(code))
+        return int(code)
+
+
+def _error(message: str) -> None:
+    lines = message.splitlines() or [""]
+    # Card problems arrive as `path:line: message` lines; print them as they are.
+    for line in lines:
+        prefix = "" if _looks_located(line) else "prep: "
+        typer.echo(f"{prefix}{line}", err=True)
+
+
+def _looks_located(line: str) -> bool:
+    head = line.split(": ", 1)[0]
+    return ":" in head and head.rsplit(":", 1)[-1].isdigit()
+
+
+app = typer.Typer(
+    cls=PrepGroup,
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+BankOption = Annotated[
+    Optional[list[Path]],
+    typer.Option(
+        "--bank",
+        metavar="DIR",
+        help="Also load cards from DIR (<topic>/<id>.yaml); repeatable. PREP_BANK adds more.",
+        show_default=False,
+    ),
+]
+TopicOption = Annotated[
+    Optional[list[str]], typer.Option("--topic", "-t", metavar="TOPIC", help="Only this topic; repeatable.", show_default=False)
+]
+TierOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--tier", metavar="TIER", help="Only this tier: core, advanced or deep; repeatable.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"prep {version('interview-prep')}")
+        except PackageNotFoundError:
+            typer.echo("prep (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    # highlight=False: rich would otherwise colour numbers in answers and outputs at random.
+    return Console(stderr=stderr, highlight=False)
+
+
+def _bank(extra: Optional[list[Path]]):
+    from .bank import open_bank
+
+    return open_bank(extra or [])
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+# ---------------------------------------------------------------------------
+# Reading the bank
+
+
+@app.command()
+def explain(
+    query: Annotated[str, typer.Argument(help="A card's id, alias or title; typos are forgiven.")],
+    run: Annotated[bool, typer.Option("--run/--no-run", help="Run the snippet live, or show its stored output.")] = True,
+    timeout: Annotated[float, typer.Option(help="Seconds the snippet may run.", min=0.1)] = 10.0,
+    bank: BankOption = None,
+) -> None:
+    """Show one card in full and run its worked example live.
+
+    \b
+    Examples:
+      prep explain mse
+      prep explain "cross entropy"
+      prep explain huberr --no-run
+    """
+    from .search import Ambiguous, find_card
+
+    cards = _bank(bank)
+    found = find_card(cards, query)
+    if isinstance(found, Ambiguous):
+        found = _pick(found)
+    _show_card(found, run=run, timeout=timeout)
+
+
+def _pick(ambiguous):
+    from . import render
+
+    out = console()
+    out.print(f"Several cards fit {ambiguous.query!r}:")
+    out.print(render.candidates_table(ambiguous.candidates))
+    if not _interactive():
+        out.print("Run again with one of these ids, for example: "
+                  f"prep explain {ambiguous.candidates[0].id}")
+        raise typer.Exit(ExitCode.FAILED)
+    choices = [str(i) for i in range(1, len(ambiguous.candidates) + 1)]
+    picked = typer.prompt(f"Which one? [1-{len(choices)}]", type=typer.Choice(choices), show_choices=False)
+    return ambiguous.candidates[int(picked) - 1]
+
+
+def _show_card(card, *, run: bool, timeout: float) -> None:
+    from . import render
+
+    out = console()
+    out.print(render.card_top(card))
+    if card.snippet:
+        out.print(render.snippet_code(card))
+        if run:
+            result = _run_with_status(out, card, timeout)
+            out.print(render.run_output(card, result))
+        else:
+            out.print(render.stored_output(card))
+    out.print(render.card_bottom(card))
+
+
+def _run_with_status(out, card, timeout: float):
+    from .runner import run_snippet
+
+    if out.is_terminal:
+        with out.status("running the snippet…"):
+            return run_snippet(card.snippet.code, timeout=timeout)
+    return run_snippet(card.snippet.code, timeout=timeout)
+
+
+@app.command("run")
+def run_card(
+    card_id: Annotated[str, typer.Argument(metavar="CARD", help="A card's id, alias or title.")],
+    timeout: Annotated[float, typer.Option(help="Seconds the snippet may run.", min=0.1)] = 10.0,
+    bank: BankOption = None,
+) -> None:
+    """Run one card's snippet; exit 0 if it prints the stored output, 1 with a diff if not.
+
+    \b
+    Examples:
+      prep run mse
+      prep run bce-from-logits --timeout 30
+    """
+    from .runner import output_diff, outputs_match, run_snippet
+    from .search import Ambiguous, find_card
+
+    found = find_card(_bank(bank), card_id)
+    if isinstance(found, Ambiguous):
+        found = _pick(found)
+    if not found.snippet:
+        raise PrepError(f"card {found.id!r} has no snippet to run")
+    result = run_snippet(found.snippet.code, timeout=timeout)
+    sys.stdout.write(result.stdout)
+    sys.stdout.flush()
+    err = console(stderr=True)
+    if not result.ok:
+        if result.stderr.strip():
+            sys.stderr.write(result.stderr if result.stderr.endswith("\n") else result.stderr + "\n")
+        err.print(f"✗ {found.id}: the snippet {result.summary()}", style="bold red")
+        raise typer.Exit(ExitCode.FAILED)
+    if not outputs_match(found.snippet.output, result.stdout):
+        err.print(f"✗ {found.id}: output differs from the stored output", style="bold red")
+        for line in output_diff(found.snippet.output, result.stdout):
+            err.print(line, style="red" if line.startswith("-") else "green" if line.startswith("+") else None,
+                      markup=False)
+        raise typer.Exit(ExitCode.FAILED)
+    err.print(f"✓ {found.id}: output matches ({result.summary()})", style="green")
+
+
+@app.command()
+def topics(bank: BankOption = None) -> None:
+    """Count the cards in each topic and tier.
+
+    \b
+    Example:
+      prep topics
+    """
+    from . import render
+
+    console().print(render.topics_table(list(_bank(bank))))
+
+
+@app.command("list")
+def list_cards(
+    topic: TopicOption = None,
+    tier: TierOption = None,
+    json_out: JsonOption = False,
+    bank: BankOption = None,
+) -> None:
+    """List cards, optionally only some topics or tiers.
+
+    \b
+    Examples:
+      prep list --topic loss --tier deep
+      prep list --json
+    """
+    from .bank import parse_tiers
+
+    cards = _bank(bank)
+    chosen = cards.select(cards.check_topics(topic or []), parse_tiers(tier or []))
+    if json_out:
+        _print_json([
+            {"id": c.id, "title": c.title, "topic": c.topic, "tier": c.tier.value, "aliases": list(c.aliases)}
+            for c in chosen
+        ])
+        return
+    from . import render
+
+    out = console()
+    out.print(render.card_table(chosen))
+    if not chosen:
+        out.print("no cards match", style="dim")
+
+
+@app.command("search")
+def search_cards(
+    text: Annotated[str, typer.Argument(help="Words or a whole interview question.")],
+    limit: Annotated[int, typer.Option("-n", "--limit", help="How many results at most.", min=1)] = 10,
+    json_out: JsonOption = False,
+    bank: BankOption = None,
+) -> None:
+    """Find the cards that answer a question, best match first.
+
+    \b
+    Examples:
+      prep search "why do we use cross entropy instead of mse for classification"
+      prep search outliers -n 5 --json
+    """
+    from .search import search
+
+    hits = search(_bank(bank), text, limit=limit)
+    if json_out:
+        _print_json([
+            {"id": h.card.id, "title": h.card.title, "topic": h.card.topic, "tier": h.card.tier.value,
+             "score": round(h.score, 3)}
+            for h in hits
+        ])
+        return
+    from . import render
+
+    out = console()
+    if not hits:
+        out.print(f"no card matches {text!r}")
+        raise typer.Exit(ExitCode.FAILED)
+    out.print(render.search_table(hits))
+
+
+def _print_json(data) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def check(
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Snippets run at once [default: one per core].", min=1, show_default=False)] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds each snippet may run.", min=0.1)] = 10.0,
+    bank: BankOption = None,
+) -> None:
+    """Validate every card in every bank and run every snippet against its stored output.
+
+    Prints one `path:line: message` line per problem and exits 1 if there is any.
+
+    \b
+    Examples:
+      prep check
+      prep check --bank ./my-cards -j 4
+    """
+    from rich.table import Table
+
+    from .bank import bank_dirs, load_bank
+    from .checker import check_bank
+
+    cards = load_bank(bank_dirs(bank or []))
+    out = console()
+    with _progress(out, sum(1 for c in cards if c.snippet)) as advance:
+        report = check_bank(cards, jobs=jobs, timeout=timeout, on_done=lambda _: advance())
+    for line in report.problems:
+        typer.echo(line, err=True)
+
+    failed_snippets = sum(1 for s in report.snippets if not s.ok)
+    table = Table(title="prep check", show_header=False, title_justify="left")
+    table.add_column()
+    table.add_column(justify="right")
+    table.add_row("bank folders", str(len(cards.folders)))
+    table.add_row("card files", str(cards.files_read))
+    table.add_row("valid cards", str(len(cards)))
+    table.add_row("card problems", _count(len(cards.problems)))
+    table.add_row("snippets run", str(len(report.snippets)))
+    table.add_row("snippets matching", str(len(report.snippets) - failed_snippets))
+    table.add_row("snippets failing", _count(failed_snippets))
+    out.print(table)
+    if not report.ok:
+        raise typer.Exit(ExitCode.FAILED)
+    out.print("✓ every card is valid and every snippet prints its stored output", style="green")
+
+
+def _count(n: int) -> str:
+    return f"[bold red]{n}[/]" if n else "0"
+
+
+class _progress:
+    """A progress bar on a terminal; nothing when piped."""
+
+    def __init__(self, out, total: int):
+        self.out, self.total, self.bar = out, total, None
+
+    def __enter__(self):
+        if not self.out.is_terminal or not self.total:
+            return lambda: None
+        from rich.progress import Progress
+
+        self.bar = Progress(console=self.out, transient=True)
+        self.bar.start()
+        task = self.bar.add_task("running snippets", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.stop()
+        return False

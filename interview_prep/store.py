@@ -1,0 +1,398 @@
+"""Review history and scheduling memory, kept in one SQLite file.
+
+The file is the user's only copy of their progress, so this module never
+overwrites, truncates, deletes or "repairs" an existing file: anything it
+cannot read is reported (StoreError) and left exactly as it was.
+
+Two `prep` processes may share the file (say, a drill in one terminal and
+`prep stats` in another): WAL journal mode lets readers run beside a writer,
+every write takes the lock up front (BEGIN IMMEDIATE) and waits up to
+BUSY_TIMEOUT_SECONDS for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from interview_prep import scheduler
+from interview_prep.errors import StoreError
+from interview_prep.scheduler import Memory, Rating
+
+PROGRESS_FILE_NAME = "progress.sqlite3"
+BUSY_TIMEOUT_SECONDS = 5.0
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Review:
+    """One rated answer. `reviewed_at` is normalised to UTC."""
+
+    card_id: str
+    reviewed_at: datetime
+    rating: int
+    seconds: float
+    covered: int
+    total_points: int
+    mode: str  # "quiz" or "drill"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reviewed_at", scheduler.as_utc(self.reviewed_at))
+        Rating(self.rating)  # refuse a rating the scheduler could not take
+
+
+# --- schema -----------------------------------------------------------------
+
+
+def _create_tables(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """
+        CREATE TABLE review (
+            id INTEGER PRIMARY KEY,
+            card_id TEXT NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            rating INTEGER NOT NULL,
+            seconds REAL NOT NULL,
+            covered INTEGER NOT NULL,
+            total_points INTEGER NOT NULL,
+            mode TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE memory (
+            card_id TEXT PRIMARY KEY,
+            due TEXT NOT NULL,
+            last_review TEXT,
+            stability REAL,
+            difficulty REAL,
+            state TEXT NOT NULL,
+            fsrs_json TEXT NOT NULL
+        )
+        """
+    )
+
+
+def _index_lookups(conn: sqlite3.Connection) -> None:
+    # Per-card history (recording, stats) and "what is due" are the queries.
+    conn.execute("CREATE INDEX review_card_id ON review (card_id)")
+    conn.execute("CREATE INDEX memory_due ON memory (due)")
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+# MIGRATIONS[i] takes a database from version i to i + 1 (PRAGMA user_version).
+# Append only: a released migration never changes, since files in the wild
+# have already run it.
+MIGRATIONS: list[Migration] = [_create_tables, _index_lookups]
+
+
+def schema_version() -> int:
+    """The version this code creates and understands."""
+    return len(MIGRATIONS)
+
+
+# --- where the file lives -----------------------------------------------------
+
+
+def default_data_dir() -> Path:
+    import platformdirs  # only commands that touch progress pay for it
+
+    return Path(platformdirs.user_data_dir("prep"))
+
+
+def resolve_data_dir(override: Path | None) -> Path:
+    """The data folder: `override`, else $PREP_HOME, else the platform default."""
+    if override is not None:
+        return Path(override).expanduser()
+    from_environment = os.environ.get("PREP_HOME")
+    if from_environment:
+        return Path(from_environment).expanduser()
+    return default_data_dir()
+
+
+def progress_path(data_dir: Path) -> Path:
+    return Path(data_dir) / PROGRESS_FILE_NAME
+
+
+# --- the store ----------------------------------------------------------------
+
+
+class ReviewStore:
+    """The progress database at `path`, opened, checked and migrated."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+        self._conn = _open(self.path)
+
+    def __enter__(self) -> ReviewStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            with _sqlite_errors(self.path, "closed"):
+                conn.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"{self.path}: progress database is already closed")
+        return self._conn
+
+    def record(self, review: Review) -> Memory:
+        """Store the review and the card's new memory, committed on return.
+
+        Both rows go in one transaction, so a crash keeps either both or neither,
+        and a process killed after this returns has lost nothing.
+        """
+        with _sqlite_errors(self.path, "written"), _write_transaction(self.conn) as conn:
+            row = conn.execute(
+                "SELECT fsrs_json FROM memory WHERE card_id = ?", (review.card_id,)
+            ).fetchone()
+            previous = self._memory_from_row(review.card_id, row[0]) if row else None
+            memory = scheduler.review(
+                previous, review.card_id, Rating(review.rating), review.reviewed_at
+            )
+            conn.execute(
+                "INSERT INTO review (card_id, reviewed_at, rating, seconds, covered,"
+                " total_points, mode) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    review.card_id,
+                    _to_text(review.reviewed_at),
+                    int(review.rating),
+                    float(review.seconds),
+                    int(review.covered),
+                    int(review.total_points),
+                    review.mode,
+                ),
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO memory (card_id, due, last_review, stability,"
+                " difficulty, state, fsrs_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    memory.card_id,
+                    _to_text(memory.due),
+                    _to_text(memory.last_review) if memory.last_review else None,
+                    memory.stability,
+                    memory.difficulty,
+                    memory.state,
+                    memory.fsrs_json,
+                ),
+            )
+        return memory
+
+    def memories(self) -> dict[str, Memory]:
+        """Every card's memory, including cards no longer in any bank."""
+        with _sqlite_errors(self.path, "read"):
+            rows = self.conn.execute("SELECT card_id, fsrs_json FROM memory").fetchall()
+        return {card_id: self._memory_from_row(card_id, text) for card_id, text in rows}
+
+    def reviews(self, since: datetime | None = None) -> list[Review]:
+        """Reviews at or after `since` (all if None), oldest first."""
+        query = (
+            "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode"
+            " FROM review"
+        )
+        parameters: tuple[str, ...] = ()
+        if since is not None:
+            query += " WHERE reviewed_at >= ?"
+            parameters = (_to_text(since),)
+        with _sqlite_errors(self.path, "read"):
+            rows = self.conn.execute(query + " ORDER BY reviewed_at, id", parameters).fetchall()
+        return [self._review_from_row(row) for row in rows]
+
+    def new_cards_started_between(self, start: datetime, end: datetime) -> int:
+        """How many cards had their first ever review in [start, end)."""
+        with _sqlite_errors(self.path, "read"):
+            (count,) = self.conn.execute(
+                "SELECT COUNT(*) FROM (SELECT MIN(reviewed_at) AS first FROM review"
+                " GROUP BY card_id) WHERE first >= ? AND first < ?",
+                (_to_text(start), _to_text(end)),
+            ).fetchone()
+        return int(count)
+
+    def _memory_from_row(self, card_id: str, fsrs_json: str) -> Memory:
+        try:
+            return scheduler.memory_from_json(card_id, fsrs_json)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(
+                f"{self.path}: the stored memory of card {card_id!r} is unreadable"
+                f" ({_one_line(exc)}); {_LEFT_UNTOUCHED}"
+            ) from exc
+
+    def _review_from_row(self, row: tuple) -> Review:
+        card_id, reviewed_at, rating, seconds, covered, total_points, mode = row
+        try:
+            return Review(
+                card_id=card_id,
+                reviewed_at=datetime.fromisoformat(reviewed_at),
+                rating=int(rating),
+                seconds=float(seconds),
+                covered=int(covered),
+                total_points=int(total_points),
+                mode=mode,
+            )
+        except (ValueError, TypeError) as exc:
+            raise StoreError(
+                f"{self.path}: a stored review of card {card_id!r} is unreadable"
+                f" ({_one_line(exc)}); {_LEFT_UNTOUCHED}"
+            ) from exc
+
+
+# --- opening ------------------------------------------------------------------
+
+_LEFT_UNTOUCHED = (
+    "it was left untouched; to start afresh, move it aside (rename it) and run prep again"
+)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    is_new = _check_file(path)
+    if is_new:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create its folder ({_one_line(exc)})") from exc
+    with _sqlite_errors(path, "opened"):
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        with _sqlite_errors(path, "opened"):
+            _check_integrity(conn, path)
+            # Refuse a newer file before writing anything, even the journal mode.
+            _refuse_newer(path, _user_version(conn))
+            conn.execute("PRAGMA journal_mode = WAL")
+            # A rating is a deliberate act; one fsync per review is cheap at
+            # human pace and keeps it through a power cut, not only a crash.
+            conn.execute("PRAGMA synchronous = FULL")
+            _migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _check_file(path: Path) -> bool:
+    """Whether `path` is new (missing or empty); raises if it cannot be ours.
+
+    Reads the header ourselves so that a file which is not SQLite at all is
+    never handed to SQLite, which might otherwise try to use it.
+    """
+    try:
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a progress database; {_LEFT_UNTOUCHED}")
+        if not path.exists() or path.stat().st_size == 0:
+            return True
+        with path.open("rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(
+            f"{path}: progress database cannot be read ({_one_line(exc)}); {_LEFT_UNTOUCHED}"
+        ) from exc
+    if header != _SQLITE_HEADER:
+        raise StoreError(
+            f"{path}: progress database is not a SQLite file (corrupt?); {_LEFT_UNTOUCHED}"
+        )
+    return False
+
+
+def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+    if problems != ["ok"]:
+        raise StoreError(
+            f"{path}: progress database is corrupt ({_one_line(problems[0] if problems else '')});"
+            f" {_LEFT_UNTOUCHED}"
+        )
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > schema_version():
+        raise StoreError(
+            f"{path}: progress database is version {version}; this prep understands"
+            f" up to {schema_version()}; upgrade prep"
+        )
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Apply the missing migrations, each in its own transaction."""
+    while _user_version(conn) < schema_version():
+        with _write_transaction(conn):
+            # Read again under the lock: another process may have migrated
+            # the file since the check above.
+            version = _user_version(conn)
+            _refuse_newer(path, version)
+            if version == schema_version():
+                break
+            MIGRATIONS[version](conn)
+            # user_version lives in the file header and commits with the rest.
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+@contextmanager
+def _write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    # IMMEDIATE takes the write lock now, so two writers queue on the busy
+    # timeout instead of one failing when it upgrades a read lock mid-way.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextmanager
+def _sqlite_errors(path: Path, doing: str) -> Iterator[None]:
+    """Turn any SQLite failure into a one-line StoreError naming the file."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise _store_error(path, doing, exc) from exc
+
+
+def _store_error(path: Path, doing: str, exc: sqlite3.Error) -> StoreError:
+    detail = _one_line(exc)
+    lowered = detail.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StoreError(
+            f"{path}: progress database is busy (another prep is using it) and could not be"
+            f" {doing} ({detail}); try again"
+        )
+    if "disk is full" in lowered:
+        return StoreError(
+            f"{path}: progress database could not be {doing} ({detail}); free some disk space"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreError(
+            f"{path}: progress database could not be {doing} ({detail}); check its permissions;"
+            f" {_LEFT_UNTOUCHED}"
+        )
+    return StoreError(
+        f"{path}: progress database could not be {doing} ({detail}), it may be corrupt;"
+        f" {_LEFT_UNTOUCHED}"
+    )
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+def _to_text(moment: datetime) -> str:
+    # One fixed width (always microseconds, always +00:00) so that comparing
+    # the text in SQL orders the same way as comparing the times.
+    return scheduler.as_utc(moment).isoformat(timespec="microseconds")

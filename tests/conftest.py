@@ -1,0 +1,51 @@
+"""Shared fixtures: every test gets its own PREP_HOME and no stray PREP_BANK."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD_BANK = FIXTURES / "good"
+BAD_BANKS = FIXTURES / "bad"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """Point user state at a temporary folder so no test touches a real home."""
+    home = tmp_path / "prep-home"
+    monkeypatch.setenv("PREP_HOME", str(home))
+    monkeypatch.delenv("PREP_BANK", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def good_bank() -> Path:
+    return GOOD_BANK
+
+
+class Cli:
+    """Runs `prep` in-process, as a user would type it."""
+
+    def __init__(self):
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, env: dict | None = None):
+        from interview_prep.cli import app
+
+        return self.runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+def pytest_report_header(config):
+    return f"prep tests; PREP_HOME is a fresh temporary folder per test (was {os.environ.get('PREP_HOME')!r})"

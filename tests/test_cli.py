@@ -1,0 +1,178 @@
+"""Every reading command through CliRunner, against the small fixture bank."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import BAD_BANKS, FIXTURES, GOOD_BANK
+
+
+@pytest.fixture(autouse=True)
+def only_fixture_banks(monkeypatch, tmp_path):
+    """Replace the shipped bank with an empty folder so these transcripts stay small and exact."""
+    empty = tmp_path / "empty-bank"
+    empty.mkdir()
+    monkeypatch.setattr("interview_prep.bank.packaged_bank_dir", lambda: empty)
+    monkeypatch.setenv("PREP_BANK", str(GOOD_BANK))
+
+
+def test_explain_shows_the_whole_card_and_runs_the_snippet(cli):
+    result = cli("explain", "toy-mean")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    order = ["The mean as a best guess", "Which single number minimises", "toy · core · toy-mean",
+             "Short answer", "Key points", "• The mean minimises squared error.", "Intuition", "Math",
+             "d/dc Σ (yᵢ − c)²", "Worked example", "Snippet", "values = [1, 2, 6]",
+             "Output (run live)", "squared error = 14.0", "✓ matches the stored output",
+             "Follow-ups", "→ Which number minimises the absolute error?", "prep explain toy-median",
+             "Common mistakes", "✗ Thinking the median minimises squared error.", "Related\n  toy-median"]
+    positions = [out.index(text) for text in order]
+    assert positions == sorted(positions)
+
+
+def test_explain_forgives_a_typo_and_an_alias(cli):
+    assert "The median as a robust guess" in cli("explain", "toy midian").output
+    assert "The mean as a best guess" in cli("explain", "ARITHMETIC MEAN").output
+
+
+def test_explain_no_run_shows_the_stored_output(cli):
+    result = cli("explain", "toy-mean", "--no-run")
+    assert "Output (stored; not run)" in result.output
+    assert "mean = 3.0" in result.output
+    assert "run live" not in result.output
+
+
+def test_explain_marks_an_output_that_differs(cli):
+    result = cli("explain", "toy-stale", "--bank", str(FIXTURES / "wrong-output"))
+    assert result.exit_code == 0
+    assert "✗ differs from the stored output" in result.output
+    assert "-total = 5" in result.output and "+total = 6" in result.output
+
+
+def test_explain_lists_ambiguous_cards_and_exits_1_without_a_terminal(cli):
+    result = cli("explain", "twin car", "--bank", str(FIXTURES / "ambiguous"))
+    assert result.exit_code == 1
+    assert "Several cards fit 'twin car'" in result.output
+    assert "twin-cab" in result.output and "twin-cat" in result.output
+
+
+def test_explain_an_unknown_card_is_one_line_on_stderr(cli):
+    result = cli("explain", "zzzz")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "prep: no card is called 'zzzz'. Try: prep search zzzz\n"
+
+
+def test_a_bad_card_is_reported_located_with_no_traceback(cli):
+    result = cli("explain", "toy-mean", "--bank", str(BAD_BANKS / "bad-tier"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{BAD_BANKS / 'bad-tier' / 'toy' / 'expert.yaml'}:4: tier 'expert' is not one of core, advanced, deep"
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_bank_folder_is_a_usage_error(cli, tmp_path):
+    result = cli("topics", "--bank", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("prep: --bank folder ")
+
+
+def test_run_passes_when_the_output_matches(cli):
+    result = cli("run", "toy-mean")
+    assert result.exit_code == 0
+    assert result.stdout == "mean = 3.0\nsquared error = 14.0\n"
+    assert "✓ toy-mean: output matches" in result.stderr
+
+
+def test_run_fails_with_a_diff_when_it_does_not(cli):
+    result = cli("run", "toy-stale", "--bank", str(FIXTURES / "wrong-output"))
+    assert result.exit_code == 1
+    assert result.stdout == "total = 6\n"
+    assert "output differs" in result.stderr
+    assert "-total = 5\n+total = 6" in result.stderr
+
+
+def test_run_a_card_without_a_snippet(cli):
+    result = cli("run", "toy-theory")
+    assert result.exit_code == 2
+    assert result.stderr == "prep: card 'toy-theory' has no snippet to run\n"
+
+
+def test_topics_counts_cards_by_tier(cli):
+    result = cli("topics")
+    row = next(line for line in result.output.splitlines() if line.strip("│ ").startswith("toy"))
+    assert row.split("│")[1:-1] == [" toy        ", "    1 ", "        1 ", "    1 ", "     3 "] or \
+        [cell.strip() for cell in row.split("│")[1:-1]] == ["toy", "1", "1", "1", "3"]
+
+
+def test_list_filters_and_prints_json(cli):
+    result = cli("list", "--tier", "advanced", "--tier", "deep", "--json")
+    data = json.loads(result.stdout)
+    assert [c["id"] for c in data] == ["toy-median", "toy-theory"]
+    assert data[0] == {"id": "toy-median", "title": "The median as a robust guess", "topic": "toy",
+                       "tier": "advanced", "aliases": ["toy middle"]}
+    table = cli("list", "--topic", "toy").output
+    assert "toy-mean" in table and "toy-theory" in table
+
+
+def test_unknown_topic_and_tier_list_the_valid_ones(cli):
+    bad_topic = cli("list", "--topic", "toys")
+    assert bad_topic.exit_code == 2
+    assert bad_topic.stderr == "prep: no topic 'toys' (did you mean 'toy'?); topics are: toy\n"
+    bad_tier = cli("list", "--tier", "expert")
+    assert bad_tier.exit_code == 2
+    assert bad_tier.stderr == "prep: no tier 'expert'; tiers are: core, advanced, deep\n"
+
+
+def test_search_ranks_and_prints_json(cli):
+    result = cli("search", "why is the median robust to outliers", "--json", "-n", "2")
+    data = json.loads(result.stdout)
+    assert data[0]["id"] == "toy-median"
+    assert set(data[0]) == {"id", "title", "topic", "tier", "score"}
+    assert len(data) <= 2
+    assert data[0]["score"] >= data[-1]["score"] > 0
+
+
+def test_search_with_no_match_exits_1(cli):
+    result = cli("search", "quaternion")
+    assert result.exit_code == 1
+    assert "no card matches 'quaternion'" in result.output
+
+
+def test_check_passes_on_a_good_bank(cli):
+    result = cli("check")
+    assert result.exit_code == 0, result.output
+    assert "snippets matching" in result.output
+    assert "✓ every card is valid" in result.output
+
+
+def test_check_fails_on_a_stale_output_and_on_bad_cards(cli):
+    result = cli("check", "--bank", str(FIXTURES / "wrong-output"), "--bank", str(BAD_BANKS / "broken-related"))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.endswith("related links to unknown card 'missing-card'") for line in lines)
+    assert any("toy-stale.yaml:" in line and "snippet output differs" in line for line in lines)
+
+
+def test_usage_errors_are_one_line_with_a_hint(cli):
+    result = cli("explain")
+    assert result.exit_code == 2
+    assert result.stderr == "prep: Missing argument 'query'. (see 'prep explain --help')\n"
+    result = cli("list", "--topc", "loss")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("prep: No such option: --topc")
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["explain", "run", "topics", "list", "search", "check"])
+def test_every_command_has_help_with_an_example(cli, command):
+    result = cli(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    assert f"prep {command}" in result.output
+
+
+def test_top_level_help_and_version(cli):
+    assert "prep explain mse" in cli("--help").output
+    assert cli("--version").output.startswith("prep ")
