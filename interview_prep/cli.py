@@ -50,7 +50,7 @@ class PrepGroup(TyperGroup):
             _error(exc.format_message())
             code = exc.exit_code
         except PrepError as exc:
-            _error(str(exc))
+            _error(_shorten(str(exc)))
             code = exc.exit_code
         except (KeyboardInterrupt, typer.Abort):
             _error("interrupted")
@@ -66,6 +66,18 @@ def _error(message: str) -> None:
     for line in lines:
         prefix = "" if _looks_located(line) else "prep: "
         typer.echo(f"{prefix}{line}", err=True)
+
+
+MAX_PROBLEM_LINES = 10
+
+
+def _shorten(message: str) -> str:
+    """A broken bank can hold hundreds of problems; `prep check` is where to read them all."""
+    lines = message.splitlines()
+    if len(lines) <= MAX_PROBLEM_LINES:
+        return message
+    rest = len(lines) - MAX_PROBLEM_LINES
+    return "\n".join(lines[:MAX_PROBLEM_LINES] + [f"… and {rest} more problems; prep check lists them all"])
 
 
 def _looks_located(line: str) -> bool:
@@ -125,8 +137,24 @@ def main(
 def console(stderr: bool = False):
     from rich.console import Console
 
+    class PlainWhenPiped(Console):
+        """A console that drops the padding rich adds at line ends when nobody sees colours.
+
+        Rich pads wrapped text to a block's width; in a terminal that is invisible,
+        but in a pipe or a file it leaves trailing spaces on every line.
+        """
+
+        def print(self, *objects, **kwargs):
+            if self.is_terminal or self.record:
+                return super().print(*objects, **kwargs)
+            with self.capture() as captured:
+                super().print(*objects, **kwargs)
+            text = "\n".join(line.rstrip() for line in captured.get().split("\n"))
+            self.file.write(text)
+            self.file.flush()
+
     # highlight=False: rich would otherwise colour numbers in answers and outputs at random.
-    return Console(stderr=stderr, highlight=False)
+    return PlainWhenPiped(stderr=stderr, highlight=False)
 
 
 def _bank(extra: Optional[list[Path]]):

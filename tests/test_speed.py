@@ -1,0 +1,49 @@
+"""`prep --help` and card lookups stay fast: heavy modules load only where they are used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import json, sys
+from interview_prep.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = ["numpy", "yaml", "rich.markdown", "rich.syntax", "pygments", "sqlite3", "fsrs"]
+print(json.dumps({name: name in sys.modules for name in heavy}), file=sys.stderr)
+"""
+
+
+def loaded_after(*args: str, env_bank: str | None = None) -> dict[str, bool]:
+    import os
+
+    env = {**os.environ}
+    if env_bank:
+        env["PREP_BANK"] = env_bank
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=60)
+    return json.loads(proc.stderr.strip().splitlines()[-1])
+
+
+def test_help_leaves_heavy_modules_unimported():
+    loaded = loaded_after("--help")
+    assert loaded == {name: False for name in loaded}
+
+
+@pytest.mark.parametrize("args", [["explain", "--help"], ["quiz", "--help"], ["stats", "--help"]])
+def test_command_help_leaves_heavy_modules_unimported(args):
+    assert not any(loaded_after(*args).values())
+
+
+def test_explaining_a_card_never_imports_numpy_in_prep_itself(tmp_path):
+    from .conftest import GOOD_BANK
+
+    loaded = loaded_after("explain", "toy-mean", "--bank", str(GOOD_BANK))
+    assert loaded["yaml"] is True  # it did load the bank
+    assert loaded["numpy"] is False
+    assert loaded["sqlite3"] is False
