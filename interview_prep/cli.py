@@ -425,3 +425,180 @@ class _progress:
         if self.bar:
             self.bar.stop()
         return False
+
+
+# ---------------------------------------------------------------------------
+# Studying
+
+DataDirOption = Annotated[
+    Optional[Path],
+    typer.Option("--data-dir", metavar="DIR", help="Where progress is kept [default: PREP_HOME, else your user data folder].",
+                 show_default=False),
+]
+TagOption = Annotated[
+    Optional[list[str]], typer.Option("--tag", metavar="TAG", help="Only cards with this tag; repeatable.", show_default=False)
+]
+
+
+def _open_store(data_dir: Optional[Path]):
+    from .store import ReviewStore, progress_path, resolve_data_dir
+
+    return ReviewStore(progress_path(resolve_data_dir(data_dir)))
+
+
+def _study(cards_to_ask, bank, mode: str, data_dir, *, offer_follow_ups: bool, timeout: float) -> None:
+    from . import render
+    from .session import StudySession
+    from .terminal import TerminalIO
+
+    out = console()
+    with _open_store(data_dir) as store:
+        io = TerminalIO(out, interactive=_interactive())
+        session = StudySession(cards_to_ask, bank, io, store, mode=mode, offer_follow_ups=offer_follow_ups,
+                               snippet_timeout=timeout)
+        result = session.run()
+    out.print(render.session_summary(result))
+    if result.ended == "interrupted":
+        raise typer.Exit(ExitCode.INTERRUPTED)
+
+
+@app.command()
+def quiz(
+    topic: TopicOption = None,
+    tier: TierOption = None,
+    tag: TagOption = None,
+    n: Annotated[int, typer.Option("-n", "--number", help="How many questions.", min=1)] = 10,
+    order: Annotated[
+        Optional[str],
+        typer.Option(help="mock: core, then advanced, then deep, with follow-ups offered, as in an interview "
+                          "[default with --topic]; shuffle: mixed [default otherwise].", show_default=False,
+                     metavar="mock|shuffle"),
+    ] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Make the choice and order of questions repeatable.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds a snippet may run.", min=0.1)] = 10.0,
+    data_dir: DataDirOption = None,
+    bank: BankOption = None,
+) -> None:
+    """An interview-style session: answer in your own words, then see what a strong answer covers.
+
+    For each question, type your answer (a blank line finishes; Enter alone just
+    reveals). Then rate yourself with 1-4 (again, hard, good, easy), or press
+    e to explain, r to run the example, f to take a follow-up, s to skip, q to quit.
+    Every rating is saved at once. Input from a pipe is read line by line.
+
+    \b
+    Examples:
+      prep quiz --topic loss
+      prep quiz --tier deep -n 5 --order shuffle --seed 7
+      printf 'squared errors\\n\\n3\\n' | prep quiz --topic loss -n 1
+    """
+    from .bank import parse_tiers
+    from .session import plan_quiz
+
+    if order not in (None, "mock", "shuffle"):
+        raise PrepError(f"no order {order!r}; orders are: mock, shuffle")
+    cards = _bank(bank)
+    chosen = cards.select(cards.check_topics(topic or []), parse_tiers(tier or []), cards.check_tags(tag or []))
+    if not chosen:
+        raise PrepError("no cards match those filters; see: prep topics")
+    order = order or ("mock" if topic else "shuffle")
+    questions = plan_quiz(chosen, n, order, seed)
+    _study(questions, cards, "quiz", data_dir, offer_follow_ups=order == "mock", timeout=timeout)
+
+
+@app.command()
+def drill(
+    tier: TierOption = None,
+    topic: TopicOption = None,
+    n: Annotated[Optional[int], typer.Option("-n", "--number", help="Stop after this many cards [default: all due].", min=1, show_default=False)] = None,
+    new: Annotated[int, typer.Option("--new", help="New cards to start per day, at most.", min=0)] = 10,
+    timeout: Annotated[float, typer.Option(help="Seconds a snippet may run.", min=0.1)] = 10.0,
+    data_dir: DataDirOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Spaced-repetition review: the cards due now, most overdue first, then new ones.
+
+    Typing an answer is optional: Enter alone reveals the model answer. Rate
+    with 1-4 (again, hard, good, easy); FSRS schedules the card's next review.
+
+    \b
+    Examples:
+      prep drill
+      prep drill --tier advanced
+      prep drill --topic loss --new 5 -n 20
+    """
+    from datetime import datetime, timedelta, timezone
+
+    from .bank import parse_tiers
+    from .scheduler import next_due, plan_drill
+
+    cards = _bank(bank)
+    chosen = cards.select(cards.check_topics(topic or []), parse_tiers(tier or []))
+    if not chosen:
+        raise PrepError("no cards match those filters; see: prep topics")
+    now = datetime.now(timezone.utc)
+    ids = [c.id for c in chosen]
+    with _open_store(data_dir) as store:
+        memories = store.memories()
+        day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        started_today = store.new_cards_started_between(day_start, day_start + timedelta(days=1))
+    plan = plan_drill(ids, memories, now, limit=n, new_limit=max(0, new - started_today))
+    if not plan:
+        out = console()
+        upcoming = next_due(ids, memories)
+        out.print("Nothing is due now.", style="bold")
+        if upcoming:
+            out.print(f"The next card falls due {_when(upcoming, now)}.")
+        if any(cid not in memories for cid in ids):
+            out.print(f"New cards: {started_today} started today (at most {new} a day; change it with --new).")
+        return
+    _study([cards.get(cid) for cid in plan], cards, "drill", data_dir, offer_follow_ups=False, timeout=timeout)
+
+
+def _when(moment, now) -> str:
+    seconds = (moment - now).total_seconds()
+    local = moment.astimezone().strftime("%a %d %b %H:%M")
+    if seconds < 3600:
+        return f"in {max(1, round(seconds / 60))} min ({local})"
+    if seconds < 86400:
+        return f"in {seconds / 3600:.0f} h ({local})"
+    return f"in {seconds / 86400:.0f} days ({local})"
+
+
+@app.command()
+def stats(
+    topic: TopicOption = None,
+    weeks: Annotated[int, typer.Option(help="How many weeks of history to draw.", min=1, max=52)] = 12,
+    days: Annotated[int, typer.Option(help="How many days of due forecast.", min=1, max=30)] = 7,
+    data_dir: DataDirOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Your progress: reviews per day, cards seen per topic and tier, retention, what falls due.
+
+    \b
+    Examples:
+      prep stats
+      prep stats --topic loss --weeks 4
+    """
+    from datetime import datetime, timezone
+
+    from . import render
+    from .scheduler import due_forecast
+    from .stats import current_streak, reviews_per_day, topic_tier_table
+
+    cards = _bank(bank)
+    chosen = cards.select(cards.check_topics(topic or []))
+    chosen_ids = {c.id for c in chosen}
+    now = datetime.now(timezone.utc)
+    today = now.date()
+    with _open_store(data_dir) as store:
+        reviews = [r for r in store.reviews() if r.card_id in chosen_ids]
+        memories = store.memories()
+    out = console()
+    if not reviews:
+        out.print("No reviews yet. Start with: prep quiz --topic loss   or   prep drill")
+        return
+    out.print(render.stats_view(
+        reviews_per_day(reviews, today, weeks), today, topic_tier_table(chosen, reviews),
+        due_forecast([c.id for c in chosen], memories, now, days), current_streak(reviews, today), len(reviews),
+    ))

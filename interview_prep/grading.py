@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence, Set
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -148,7 +149,7 @@ class _AnswerMatcher:
         words = _keyword_words(keyword)
         if not words:
             return False
-        candidates: Set[int] = self.positions_of(words[0])
+        candidates: AbstractSet[int] = self.positions_of(words[0])
         for offset, word in enumerate(words[1:], start=1):
             if not candidates:
                 return False
@@ -221,9 +222,9 @@ def singular_forms(word: str) -> frozenset[str]:
         stem = word[:-2]
         if stem.endswith(_ES_AFTER):
             forms.add(stem)  # losses -> loss, biases -> bias, batches -> batch
-    if word.endswith("s") and not word.endswith(_NOT_PLURAL_ENDINGS):
-        if len(word) - 1 >= _MIN_STEM:
-            forms.add(word[:-1])  # outliers -> outlier, movies -> movie
+    plural_s = word.endswith("s") and not word.endswith(_NOT_PLURAL_ENDINGS)
+    if plural_s and len(word) - 1 >= _MIN_STEM:
+        forms.add(word[:-1])  # outliers -> outlier, movies -> movie
     return frozenset(forms)
 
 

@@ -191,3 +191,152 @@ def candidates_table(cards: Sequence[Card]) -> Table:
     for i, card in enumerate(cards, 1):
         table.add_row(str(i), card.id, card.title)
     return table
+
+
+# ---------------------------------------------------------------------------
+# Study sessions
+
+RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
+RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def reveal(card: Card, coverage, seconds: float, suggested: int, mode: str) -> Group:
+    """The model answer, and how the typed answer compares with it."""
+    parts: list[RenderableType] = [
+        section("Model answer", body(card.short_answer)),
+    ]
+    if coverage is not None:
+        lines = Text()
+        for i, point in enumerate(coverage.points):
+            if i:
+                lines.append("\n")
+            if point.covered:
+                lines.append("✓ ", style="bold green")
+                lines.append(point.point.point)
+                lines.append(f"  ({point.matched})", style="dim")
+            else:
+                lines.append("✗ ", style="bold red")
+                lines.append(point.point.point, style="")
+        title = f"Key points: you covered {coverage.covered} of {coverage.total}"
+        parts.append(section(title, Padding(lines, (0, 0, 0, 2), expand=False)))
+    else:
+        parts.append(section("Key points", bullet_list([kp.point for kp in card.key_points])))
+    if mode == "quiz":
+        if card.common_mistakes:
+            parts.append(section("Common mistakes", bullet_list(card.common_mistakes, "✗", "red")))
+        if card.follow_ups:
+            parts.append(follow_ups(card))
+    timing = Text.assemble(
+        ("\n"), (f"{seconds:.0f} s", "bold"), " on this answer · suggested rating: ",
+        (f"{suggested} {RATING_NAMES[suggested]}", RATING_STYLE[suggested]),
+    )
+    parts.append(timing)
+    return Group(*parts)
+
+
+def explanation(card: Card) -> Group:
+    parts: list[RenderableType] = []
+    if card.intuition:
+        parts.append(section("Intuition", body(card.intuition)))
+    if card.math:
+        parts.append(section("Math", Padding(Text(card.math, style="italic"), (0, 0, 0, 4), expand=False)))
+    if card.worked_example:
+        parts.append(section("Worked example", body(card.worked_example)))
+    if not parts:
+        parts.append(Text("This card has no further explanation.", style="dim"))
+    return Group(*parts)
+
+
+def session_summary(result) -> Group:
+    table = Table(title=f"{result.mode.capitalize()} summary", title_justify="left", header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("card", style="cyan")
+    table.add_column("tier")
+    table.add_column("rating")
+    table.add_column("key points", justify="right")
+    table.add_column("time", justify="right")
+    for i, outcome in enumerate(result.outcomes, 1):
+        name = outcome.card.id if not outcome.follow_up_of else f"↳ {outcome.card.id}"
+        rating = Text(outcome.label, style=RATING_STYLE.get(outcome.rating, "dim"))
+        table.add_row(str(i), name, tier_text(outcome.card.tier), rating,
+                      f"{outcome.covered}/{outcome.total}", f"{outcome.seconds:.0f} s")
+    parts: list[RenderableType] = [Text("")]
+    if result.outcomes:
+        parts.append(table)
+    ended = {
+        "done": "Session complete.",
+        "quit": "Session ended early.",
+        "end of input": "Input ended; session closed.",
+        "interrupted": "Interrupted; every rating so far is saved.",
+    }[result.ended]
+    rated = result.rated
+    parts.append(Text(f"{ended} {len(rated)} card{'s' if len(rated) != 1 else ''} rated.", style="bold"))
+    weakest = result.weakest()
+    if weakest:
+        topic, tier = weakest
+        parts.append(Text.assemble("Study next: ", (topic, "bold cyan"), " (weakest topic), ",
+                                   (tier, "bold"), " questions (weakest tier)."))
+        parts.append(Text.assemble("  ", (f"prep quiz --topic {topic} --tier {tier}", "cyan")))
+    return Group(*parts)
+
+
+def heatmap(per_day: dict, today) -> Table:
+    """A GitHub-style calendar: one column per week, one row per weekday."""
+    days = list(per_day)
+    first = days[0]
+    # Start the grid on a Monday so rows are weekdays.
+    from datetime import timedelta
+
+    start = first - timedelta(days=first.weekday())
+    weeks = (today - start).days // 7 + 1
+    most = max(per_day.values()) or 1
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style="dim")
+    for _ in range(weeks):
+        grid.add_column()
+    for weekday, name in enumerate(["Mon", "", "Wed", "", "Fri", "", "Sun"]):
+        row: list[RenderableType] = [name]
+        for week in range(weeks):
+            day = start + timedelta(days=week * 7 + weekday)
+            count = per_day.get(day)
+            if count is None or day > today:
+                row.append(Text(" "))
+            elif count == 0:
+                row.append(Text("·", style="dim"))
+            else:
+                level = min(3, 1 + (3 * count - 1) // most)
+                row.append(Text("▪■█"[level - 1], style=("green4", "green3", "bold green1")[level - 1]))
+        grid.add_row(*row)
+    return grid
+
+
+def stats_view(per_day: dict, today, table_rows, forecast, streak: int, total_reviews: int) -> Group:
+    parts: list[RenderableType] = []
+    days_active = sum(1 for c in per_day.values() if c)
+    parts.append(heading(f"Reviews, last {len(per_day) // 7} weeks"))
+    parts.append(Padding(heatmap(per_day, today), (0, 0, 0, 2), expand=False))
+    parts.append(Padding(Text(f"{sum(per_day.values())} reviews on {days_active} days · "
+                              f"streak: {streak} day{'s' if streak != 1 else ''} · "
+                              f"{total_reviews} reviews in all", style="dim"), (0, 0, 0, 2), expand=False))
+
+    table = Table(title="By topic and tier", title_justify="left", header_style="bold")
+    table.add_column("topic")
+    table.add_column("tier")
+    table.add_column("seen", justify="right")
+    table.add_column("reviews", justify="right")
+    table.add_column("avg rating", justify="right")
+    table.add_column("retention", justify="right")
+    for row in table_rows:
+        table.add_row(row.topic, tier_text(row.tier), f"{row.seen_cards}/{row.total_cards}", str(row.reviews),
+                      "–" if row.average_rating is None else f"{row.average_rating:.1f}",
+                      "–" if row.retention is None else f"{row.retention:.0%}")
+    parts.append(Text(""))
+    parts.append(table)
+
+    due = Table(title="Due", title_justify="left", header_style="bold")
+    for day, _ in forecast:
+        due.add_column("today" if day == today else day.strftime("%a %d"), justify="right")
+    due.add_row(*(str(count) for _, count in forecast))
+    parts.append(Text(""))
+    parts.append(due)
+    return Group(*parts)

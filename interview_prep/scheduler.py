@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import IntEnum
 from functools import lru_cache
 
-import fsrs
+import fsrs  # module level on purpose: the CLI imports this whole module lazily
 
 
 class Rating(IntEnum):

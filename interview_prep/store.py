@@ -13,16 +13,20 @@ BUSY_TIMEOUT_SECONDS for it.
 from __future__ import annotations
 
 import os
-import sqlite3
+import sqlite3  # module level on purpose: the CLI imports this whole module lazily
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_prep import scheduler
 from interview_prep.errors import StoreError
 from interview_prep.scheduler import Memory, Rating
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 PROGRESS_FILE_NAME = "progress.sqlite3"
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -132,7 +136,7 @@ class ReviewStore:
         self._conn: sqlite3.Connection | None = None
         self._conn = _open(self.path)
 
-    def __enter__(self) -> ReviewStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -145,7 +149,7 @@ class ReviewStore:
                 conn.close()
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def _db(self) -> sqlite3.Connection:
         if self._conn is None:
             raise StoreError(f"{self.path}: progress database is already closed")
         return self._conn
@@ -156,14 +160,10 @@ class ReviewStore:
         Both rows go in one transaction, so a crash keeps either both or neither,
         and a process killed after this returns has lost nothing.
         """
-        with _sqlite_errors(self.path, "written"), _write_transaction(self.conn) as conn:
-            row = conn.execute(
-                "SELECT fsrs_json FROM memory WHERE card_id = ?", (review.card_id,)
-            ).fetchone()
+        with _sqlite_errors(self.path, "written"), _write_transaction(self._db) as conn:
+            row = conn.execute("SELECT fsrs_json FROM memory WHERE card_id = ?", (review.card_id,)).fetchone()
             previous = self._memory_from_row(review.card_id, row[0]) if row else None
-            memory = scheduler.review(
-                previous, review.card_id, Rating(review.rating), review.reviewed_at
-            )
+            memory = scheduler.review(previous, review.card_id, Rating(review.rating), review.reviewed_at)
             conn.execute(
                 "INSERT INTO review (card_id, reviewed_at, rating, seconds, covered,"
                 " total_points, mode) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -195,27 +195,24 @@ class ReviewStore:
     def memories(self) -> dict[str, Memory]:
         """Every card's memory, including cards no longer in any bank."""
         with _sqlite_errors(self.path, "read"):
-            rows = self.conn.execute("SELECT card_id, fsrs_json FROM memory").fetchall()
+            rows = self._db.execute("SELECT card_id, fsrs_json FROM memory").fetchall()
         return {card_id: self._memory_from_row(card_id, text) for card_id, text in rows}
 
     def reviews(self, since: datetime | None = None) -> list[Review]:
         """Reviews at or after `since` (all if None), oldest first."""
-        query = (
-            "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode"
-            " FROM review"
-        )
+        query = "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode FROM review"
         parameters: tuple[str, ...] = ()
         if since is not None:
             query += " WHERE reviewed_at >= ?"
             parameters = (_to_text(since),)
         with _sqlite_errors(self.path, "read"):
-            rows = self.conn.execute(query + " ORDER BY reviewed_at, id", parameters).fetchall()
+            rows = self._db.execute(query + " ORDER BY reviewed_at, id", parameters).fetchall()
         return [self._review_from_row(row) for row in rows]
 
     def new_cards_started_between(self, start: datetime, end: datetime) -> int:
         """How many cards had their first ever review in [start, end)."""
         with _sqlite_errors(self.path, "read"):
-            (count,) = self.conn.execute(
+            (count,) = self._db.execute(
                 "SELECT COUNT(*) FROM (SELECT MIN(reviewed_at) AS first FROM review"
                 " GROUP BY card_id) WHERE first >= ? AND first < ?",
                 (_to_text(start), _to_text(end)),
@@ -252,9 +249,7 @@ class ReviewStore:
 
 # --- opening ------------------------------------------------------------------
 
-_LEFT_UNTOUCHED = (
-    "it was left untouched; to start afresh, move it aside (rename it) and run prep again"
-)
+_LEFT_UNTOUCHED = "it was left untouched; to start afresh, move it aside (rename it) and run prep again"
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -300,9 +295,7 @@ def _check_file(path: Path) -> bool:
             f"{path}: progress database cannot be read ({_one_line(exc)}); {_LEFT_UNTOUCHED}"
         ) from exc
     if header != _SQLITE_HEADER:
-        raise StoreError(
-            f"{path}: progress database is not a SQLite file (corrupt?); {_LEFT_UNTOUCHED}"
-        )
+        raise StoreError(f"{path}: progress database is not a SQLite file (corrupt?); {_LEFT_UNTOUCHED}")
     return False
 
 
@@ -374,17 +367,14 @@ def _store_error(path: Path, doing: str, exc: sqlite3.Error) -> StoreError:
             f" {doing} ({detail}); try again"
         )
     if "disk is full" in lowered:
-        return StoreError(
-            f"{path}: progress database could not be {doing} ({detail}); free some disk space"
-        )
+        return StoreError(f"{path}: progress database could not be {doing} ({detail}); free some disk space")
     if "readonly" in lowered or "read-only" in lowered:
         return StoreError(
             f"{path}: progress database could not be {doing} ({detail}); check its permissions;"
             f" {_LEFT_UNTOUCHED}"
         )
     return StoreError(
-        f"{path}: progress database could not be {doing} ({detail}), it may be corrupt;"
-        f" {_LEFT_UNTOUCHED}"
+        f"{path}: progress database could not be {doing} ({detail}), it may be corrupt; {_LEFT_UNTOUCHED}"
     )
 
 

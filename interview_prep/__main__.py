@@ -1,0 +1,3 @@
+from interview_prep.cli import app
+
+app(prog_name="prep")

@@ -1,0 +1,266 @@
+"""The quiz and drill loops, written against a small input/output interface.
+
+A session never touches a terminal: it asks a `SessionIO` to show things and
+to read an answer or a key, so tests drive it with a scripted IO and the CLI
+drives it with a terminal one. Each rating is recorded in the store the moment
+it is given, so an interrupted session loses at most the card on screen.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Protocol
+
+from .bank import Bank
+from .cards import Card, FollowUp, Tier
+from .grading import Coverage, grade_answer, suggest_rating
+
+RATING_LABELS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+QUIZ_MENU = (
+    ("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"),
+    ("e", "explain"), ("r", "run"), ("f", "follow-up"), ("s", "skip"), ("q", "quit"),
+)
+DRILL_MENU = (
+    ("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"),
+    ("e", "explain"), ("r", "run"), ("s", "skip"), ("q", "quit"),
+)
+# A follow-up taken from a follow-up from a follow-up is far enough down one thread.
+MAX_FOLLOW_UP_DEPTH = 3
+
+
+class SessionIO(Protocol):
+    def question(self, card: Card, position: int, total: int, depth: int) -> None: ...
+    def read_answer(self, optional: bool) -> str | None: ...
+    def reveal(self, card: Card, coverage: Coverage | None, seconds: float, suggested: int, mode: str) -> None: ...
+    def read_key(self, menu: Sequence[tuple[str, str]], suggested: int | None) -> str | None: ...
+    def explanation(self, card: Card) -> None: ...
+    def snippet_result(self, card: Card, result) -> None: ...
+    def choose_follow_up(self, follow_ups: Sequence[FollowUp]) -> int | None: ...
+    def offer_follow_up(self, follow_up: FollowUp) -> bool | None: ...
+    def message(self, text: str) -> None: ...
+
+
+class ReviewSink(Protocol):
+    def record(self, review) -> object: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    card: Card
+    rating: int | None  # None: skipped
+    covered: int
+    total: int
+    seconds: float
+    follow_up_of: str | None = None
+
+    @property
+    def label(self) -> str:
+        return RATING_LABELS[self.rating] if self.rating else "skipped"
+
+
+@dataclass
+class SessionResult:
+    mode: str
+    planned: int
+    outcomes: list[Outcome] = field(default_factory=list)
+    # How the session ended: "done", "quit", "end of input" or "interrupted".
+    ended: str = "done"
+
+    @property
+    def rated(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.rating]
+
+    def weakest(self) -> tuple[str, str] | None:
+        """The topic and the tier with the lowest average rating, to study next."""
+        rated = self.rated
+        if not rated:
+            return None
+
+        def lowest(key: Callable[[Outcome], str]) -> str:
+            groups: dict[str, list[int]] = {}
+            for outcome in rated:
+                groups.setdefault(key(outcome), []).append(outcome.rating)
+            return min(groups, key=lambda g: (sum(groups[g]) / len(groups[g]), g))
+
+        return lowest(lambda o: o.card.topic), lowest(lambda o: o.card.tier.value)
+
+
+# ---------------------------------------------------------------------------
+# Choosing the cards
+
+
+def plan_quiz(cards: Sequence[Card], n: int, order: str, seed: int | None) -> list[Card]:
+    """`n` cards: in mock order, balanced across tiers and asked core first; else shuffled."""
+    rng = random.Random(seed)
+    if order == "shuffle":
+        chosen = list(cards)
+        rng.shuffle(chosen)
+        return chosen[:n]
+    by_tier: dict[Tier, list[Card]] = {tier: [] for tier in Tier}
+    for card in cards:
+        by_tier[card.tier].append(card)
+    for pile in by_tier.values():
+        rng.shuffle(pile)
+    chosen: list[Card] = []
+    # Deal one card per tier in turn so a short mock interview still reaches the deep end.
+    while len(chosen) < n and any(by_tier.values()):
+        for tier in Tier:
+            if by_tier[tier] and len(chosen) < n:
+                chosen.append(by_tier[tier].pop())
+    return sorted(chosen, key=lambda c: c.tier.rank)
+
+
+# ---------------------------------------------------------------------------
+# The loop
+
+
+class Quit(Exception):
+    """The user asked to stop, or the input ran out."""
+
+    def __init__(self, how: str):
+        self.how = how
+
+
+class StudySession:
+    def __init__(
+        self,
+        cards: Sequence[Card],
+        bank: Bank,
+        io: SessionIO,
+        store: ReviewSink,
+        *,
+        mode: str = "quiz",
+        offer_follow_ups: bool = False,
+        run_snippet: Callable | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        snippet_timeout: float = 10.0,
+    ):
+        self.queue = list(cards)
+        self.bank = bank
+        self.io = io
+        self.store = store
+        self.mode = mode
+        self.offer_follow_ups = offer_follow_ups
+        self.run_snippet = run_snippet
+        self.clock = clock
+        self.now = now
+        self.snippet_timeout = snippet_timeout
+        self.result = SessionResult(mode=mode, planned=len(self.queue))
+        self.asked: set[str] = set()
+
+    def run(self) -> SessionResult:
+        try:
+            position = 0
+            while position < len(self.queue):
+                card = self.queue[position]
+                position += 1
+                outcome = self._ask(card, position, depth=0, follow_up_of=None)
+                if outcome and outcome.rating and outcome.rating >= 3 and self.offer_follow_ups:
+                    self._offer_next(card, position)
+        except Quit as stop:
+            self.result.ended = stop.how
+        except KeyboardInterrupt:
+            self.result.ended = "interrupted"
+        return self.result
+
+    def _offer_next(self, card: Card, position: int) -> None:
+        """After a good answer an interviewer digs deeper: offer the linked follow-up next."""
+        for follow_up in card.linked_follow_ups:
+            target = self.bank.get(follow_up.card)
+            if target is None or target.id in self.asked:
+                continue
+            accepted = self.io.offer_follow_up(follow_up)
+            if accepted is None:
+                raise Quit("end of input")
+            if accepted:
+                # A card already planned for later moves up rather than being asked twice.
+                later = [i for i in range(position, len(self.queue)) if self.queue[i].id == target.id]
+                for i in reversed(later):
+                    del self.queue[i]
+                self.queue.insert(position, target)
+            return
+
+    def _ask(self, card: Card, position: int, depth: int, follow_up_of: str | None) -> Outcome | None:
+        self.asked.add(card.id)
+        self.io.question(card, position, len(self.queue), depth)
+        started = self.clock()
+        answer = self.io.read_answer(optional=self.mode == "drill")
+        if answer is None:
+            raise Quit("end of input")
+        seconds = self.clock() - started
+        answered = bool(answer.strip())
+        coverage = grade_answer(answer, card.key_points) if answered else None
+        suggested = suggest_rating(coverage, answered) if coverage else 1
+        self.io.reveal(card, coverage, seconds, suggested, self.mode)
+        return self._menu(card, coverage, seconds, suggested, position, depth, follow_up_of)
+
+    def _menu(self, card, coverage, seconds, suggested, position, depth, follow_up_of) -> Outcome | None:
+        menu = QUIZ_MENU if self.mode == "quiz" and depth < MAX_FOLLOW_UP_DEPTH else DRILL_MENU
+        while True:
+            key = self.io.read_key(menu, suggested)
+            if key is None:
+                raise Quit("end of input")
+            if key in "1234":
+                return self._rate(card, int(key), coverage, seconds, follow_up_of)
+            if key == "e":
+                self.io.explanation(card)
+            elif key == "r":
+                self._run(card)
+            elif key == "f":
+                self._follow_up(card, position, depth)
+            elif key == "s":
+                outcome = Outcome(card, None, _covered(coverage), len(card.key_points), seconds, follow_up_of)
+                self.result.outcomes.append(outcome)
+                return outcome
+            elif key == "q":
+                raise Quit("quit")
+
+    def _rate(self, card, rating, coverage, seconds, follow_up_of) -> Outcome:
+        from .store import Review
+
+        self.store.record(
+            Review(
+                card_id=card.id,
+                reviewed_at=self.now(),
+                rating=rating,
+                seconds=round(seconds, 1),
+                covered=_covered(coverage),
+                total_points=len(card.key_points),
+                mode=self.mode,
+            )
+        )
+        outcome = Outcome(card, rating, _covered(coverage), len(card.key_points), seconds, follow_up_of)
+        self.result.outcomes.append(outcome)
+        return outcome
+
+    def _run(self, card: Card) -> None:
+        if not card.snippet:
+            self.io.message("This card has no snippet to run.")
+            return
+        run = self.run_snippet
+        if run is None:
+            from .runner import run_snippet as run
+        self.io.snippet_result(card, run(card.snippet.code, timeout=self.snippet_timeout))
+
+    def _follow_up(self, card: Card, position: int, depth: int) -> None:
+        linked = [f for f in card.linked_follow_ups if self.bank.get(f.card)]
+        if not linked:
+            self.io.message("This card has no linked follow-up to take.")
+            return
+        choice = 0 if len(linked) == 1 else self.io.choose_follow_up(linked)
+        if choice is None:
+            return
+        target = self.bank.get(linked[choice].card)
+        self._ask(target, position, depth + 1, follow_up_of=card.id)
+        # Back to the card the follow-up came from, as an interviewer would.
+        self.io.question(card, position, len(self.queue), depth)
+        self.io.message("Back to this question: rate it, or take another follow-up.")
+
+
+def _covered(coverage: Coverage | None) -> int:
+    return coverage.covered if coverage else 0

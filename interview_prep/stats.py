@@ -1,0 +1,117 @@
+"""Summaries of review history for `prep stats`, as plain data.
+
+Days are UTC dates of `reviewed_at`, the same days the scheduler counts in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from interview_prep.cards import Card, Tier
+
+if TYPE_CHECKING:
+    # Only for annotations: importing store would pull in sqlite3 and fsrs.
+    from interview_prep.store import Review
+
+# A rating of hard or better means the answer was recalled, if with effort.
+RECALLED_MIN_RATING = 2
+
+
+def review_day(review: Review) -> date:
+    return review.reviewed_at.astimezone(timezone.utc).date()
+
+
+def reviews_per_day(reviews: Iterable[Review], today: date, weeks: int) -> dict[date, int]:
+    """Reviews on each of the last `weeks` × 7 days up to `today`, oldest first.
+
+    Every day of the window is present, with 0 where nothing was reviewed.
+    """
+    days = max(weeks, 0) * 7
+    first = today - timedelta(days=days - 1)
+    counts = {first + timedelta(days=offset): 0 for offset in range(days)}
+    for review in reviews:
+        day = review_day(review)
+        if day in counts:
+            counts[day] += 1
+    return counts
+
+
+@dataclass
+class TopicTierStats:
+    topic: str
+    tier: Tier
+    total_cards: int
+    seen_cards: int
+    reviews: int
+    average_rating: float | None
+    retention: float | None  # share of repeat reviews recalled; None without any
+
+
+def topic_tier_table(cards: Sequence[Card], reviews: Iterable[Review]) -> list[TopicTierStats]:
+    """One row per (topic, tier) among `cards`, sorted by topic, then core → deep.
+
+    Reviews of cards not in `cards` are left out. A card's first review in
+    `reviews` counts as learning it, not as recalling it, so it is excluded
+    from retention: pass the whole history for retention to mean that.
+    """
+    history = _ratings_by_card(reviews)
+    groups: dict[tuple[str, Tier], list[Card]] = defaultdict(list)
+    for card in cards:
+        groups[(card.topic, card.tier)].append(card)
+    rows = [_group_stats(topic, tier, group, history) for (topic, tier), group in groups.items()]
+    rows.sort(key=lambda row: (row.topic, row.tier.rank))
+    return rows
+
+
+def _ratings_by_card(reviews: Iterable[Review]) -> dict[str, list[int]]:
+    """Each card's ratings in the order they were given."""
+    ordered = sorted(reviews, key=lambda review: review.reviewed_at)
+    ratings: dict[str, list[int]] = defaultdict(list)
+    for review in ordered:
+        ratings[review.card_id].append(int(review.rating))
+    return ratings
+
+
+def _group_stats(topic: str, tier: Tier, cards: list[Card], history: dict[str, list[int]]) -> TopicTierStats:
+    ids = {card.id for card in cards}
+    ratings = [history[card_id] for card_id in ids if card_id in history]
+    every_rating = [rating for card_ratings in ratings for rating in card_ratings]
+    repeats = [rating for card_ratings in ratings for rating in card_ratings[1:]]
+    return TopicTierStats(
+        topic=topic,
+        tier=tier,
+        total_cards=len(ids),
+        seen_cards=len(ratings),
+        reviews=len(every_rating),
+        average_rating=_mean(every_rating),
+        retention=_recalled_share(repeats),
+    )
+
+
+def _mean(values: list[int]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _recalled_share(ratings: list[int]) -> float | None:
+    if not ratings:
+        return None
+    return sum(1 for rating in ratings if rating >= RECALLED_MIN_RATING) / len(ratings)
+
+
+def current_streak(reviews: Iterable[Review], today: date) -> int:
+    """Consecutive days with a review, ending today.
+
+    A day is not over until it ends, so with nothing yet today the streak
+    still counts up to yesterday.
+    """
+    days = {review_day(review) for review in reviews}
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak

@@ -1,0 +1,135 @@
+"""The terminal side of a study session: rich output, keys and typed answers.
+
+Two ways to read input, chosen once: in a terminal, answers come from
+`input()` (with line editing) and menu choices from single key presses; when
+standard input is a pipe or a file, everything is read line by line, so a
+session can be scripted: the answer's lines, a blank line, then one line per
+menu choice.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from . import render
+from .cards import Card, FollowUp
+
+
+class TerminalIO:
+    def __init__(self, console: Console, interactive: bool, stdin=None):
+        self.out = console
+        self.interactive = interactive
+        self.stdin = stdin if stdin is not None else sys.stdin
+
+    # -- output -------------------------------------------------------------
+
+    def question(self, card: Card, position: int, total: int, depth: int) -> None:
+        label = f"{position}/{total}" if depth == 0 else f"{position}/{total} · follow-up"
+        self.out.print()
+        self.out.print(render.card_header(card, position=label))
+
+    def reveal(self, card, coverage, seconds: float, suggested: int, mode: str) -> None:
+        self.out.print(render.reveal(card, coverage, seconds, suggested, mode))
+
+    def explanation(self, card: Card) -> None:
+        self.out.print(render.explanation(card))
+
+    def snippet_result(self, card: Card, result) -> None:
+        self.out.print(render.snippet_code(card))
+        self.out.print(render.run_output(card, result))
+
+    def message(self, text: str) -> None:
+        self.out.print(text, style="dim")
+
+    # -- input --------------------------------------------------------------
+
+    def _line(self, prompt: str) -> str | None:
+        """One line, or None when the input has ended."""
+        if self.interactive:
+            try:
+                self.out.print(prompt, end="")
+                return input()
+            except EOFError:
+                return None
+        line = self.stdin.readline()
+        if not line:
+            return None
+        return line.rstrip("\r\n")
+
+    def read_answer(self, optional: bool) -> str | None:
+        hint = "Enter to reveal" if optional else "a blank line finishes; Enter alone reveals"
+        self.out.print(f"[bold]Your answer[/] [dim]({hint})[/]")
+        lines: list[str] = []
+        while True:
+            line = self._line("› ")
+            if line is None:
+                # End of input ends the session unless an answer was being typed.
+                return "\n".join(lines) if lines else None
+            if not line.strip():
+                return "\n".join(lines)
+            lines.append(line)
+
+    def read_key(self, menu: Sequence[tuple[str, str]], suggested: int | None) -> str | None:
+        keys = [key for key, _ in menu]
+        ratings = "  ".join(f"[bold]{key}[/] {label}" for key, label in menu if key.isdigit())
+        actions = "  ".join(f"[bold]{key}[/] {label}" for key, label in menu if not key.isdigit())
+        if suggested:
+            ratings += f"   [dim](Enter = {suggested})[/]"
+        self.out.print(f"Rate  {ratings}")
+        self.out.print(f"      {actions}")
+        while True:
+            raw = self._key("› ")
+            if raw is None:
+                return None
+            key = raw.strip().lower()[:1]
+            if not key and suggested:
+                key = str(suggested)
+            if key in keys:
+                # Echo the choice so a transcript (or a piped session) shows what was picked.
+                self.out.print(key if self.interactive else f"› {key}")
+                return key
+            self.out.print(f"[dim]{raw.strip()!r} is not a choice; press one of {' '.join(keys)}[/]")
+
+    def _key(self, prompt: str) -> str | None:
+        if not self.interactive:
+            return self._line(prompt)
+        import typer
+
+        self.out.print(prompt, end="")
+        try:
+            char = typer.getchar()
+        except EOFError:
+            return None
+        return "" if char in ("\r", "\n") else char
+
+    def choose_follow_up(self, follow_ups: Sequence[FollowUp]) -> int | None:
+        for i, follow_up in enumerate(follow_ups, 1):
+            self.out.print(f"  [bold]{i}[/] {follow_up.question} [cyan]({follow_up.card})[/]")
+        self.out.print("Which follow-up? (Enter to go back)")
+        while True:
+            raw = self._key("› ") if len(follow_ups) < 10 else self._line("› ")
+            if raw is None or not raw.strip():
+                if self.interactive:
+                    self.out.print()
+                return None
+            if raw.strip().isdigit() and 1 <= int(raw.strip()) <= len(follow_ups):
+                if self.interactive:
+                    self.out.print(raw.strip())
+                return int(raw.strip()) - 1
+            self.out.print(f"[dim]type a number from 1 to {len(follow_ups)}[/]")
+
+    def offer_follow_up(self, follow_up: FollowUp) -> bool | None:
+        self.out.print(f"[bold]The interviewer follows up:[/] {follow_up.question}")
+        self.out.print("Take it next? [bold]y[/]es / [bold]n[/]o [dim](Enter = yes)[/]")
+        while True:
+            raw = self._key("› ")
+            if raw is None:
+                return None
+            answer = raw.strip().lower()[:1]
+            if answer in ("", "y", "n"):
+                if self.interactive:
+                    self.out.print(answer or "y")
+                return answer != "n"

@@ -1,0 +1,169 @@
+"""Summaries behind `prep stats`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from interview_prep.cards import Card, KeyPoint, Tier
+from interview_prep.stats import (
+    TopicTierStats,
+    current_streak,
+    reviews_per_day,
+    topic_tier_table,
+)
+from interview_prep.store import Review
+
+TODAY = date(2024, 3, 10)
+
+
+def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc)
+
+
+def rev(card_id: str, when: datetime, rating: int = 3) -> Review:
+    return Review(card_id, when, rating, seconds=10.0, covered=1, total_points=3, mode="quiz")
+
+
+def card(card_id: str, topic: str, tier: Tier) -> Card:
+    return Card(
+        id=card_id,
+        title=card_id,
+        topic=topic,
+        tier=tier,
+        question="?",
+        short_answer="!",
+        key_points=(KeyPoint("p", ("k",)),),
+    )
+
+
+def days_ago(n: int) -> date:
+    return TODAY - timedelta(days=n)
+
+
+# --- reviews per day -------------------------------------------------------------
+
+
+def test_reviews_per_day_fills_every_day_of_the_window():
+    reviews = [
+        rev("a", at(TODAY, 8)),
+        rev("b", at(TODAY, 23, 59)),
+        rev("a", at(days_ago(3))),
+        rev("a", at(days_ago(13))),  # first day of a two-week window
+        rev("a", at(days_ago(14))),  # just outside it
+        rev("a", at(TODAY + timedelta(days=1))),  # a clock ahead: outside too
+    ]
+    counts = reviews_per_day(reviews, TODAY, weeks=2)
+    assert list(counts) == [days_ago(n) for n in range(13, -1, -1)]
+    assert counts[TODAY] == 2
+    assert counts[days_ago(3)] == 1
+    assert counts[days_ago(13)] == 1
+    assert sum(counts.values()) == 4
+    assert counts[days_ago(1)] == 0
+
+
+def test_reviews_per_day_uses_utc_dates():
+    evening_in_new_york = datetime(2024, 3, 9, 21, 0, tzinfo=timezone(timedelta(hours=-5)))
+    counts = reviews_per_day([rev("a", evening_in_new_york)], TODAY, weeks=1)
+    assert counts[TODAY] == 1  # 02:00 UTC on the 10th
+    assert counts[days_ago(1)] == 0
+
+
+def test_reviews_per_day_with_no_weeks_is_empty():
+    assert reviews_per_day([rev("a", at(TODAY))], TODAY, weeks=0) == {}
+
+
+# --- topic and tier table -----------------------------------------------------------
+
+
+def test_topic_tier_table():
+    cards = [
+        card("mse", "loss", Tier.CORE),
+        card("mae", "loss", Tier.CORE),
+        card("huber", "loss", Tier.DEEP),
+        card("focal", "loss", Tier.ADVANCED),
+        card("auc", "evaluation", Tier.ADVANCED),
+    ]
+    t = at(days_ago(5))
+    reviews = [
+        # mse: first review (not counted for retention), then again (forgot), good, hard.
+        rev("mse", t, 3),
+        rev("mse", t + timedelta(days=1), 1),
+        rev("mse", t + timedelta(days=2), 3),
+        rev("mse", t + timedelta(days=3), 2),
+        # mae: a single, first review rated again.
+        rev("mae", t, 1),
+        # focal: one review, so no retention yet.
+        rev("focal", t, 4),
+        # a card no longer in the bank: left out.
+        rev("removed", t, 1),
+        rev("removed", t + timedelta(days=1), 1),
+    ]
+    table = topic_tier_table(cards, reviews)
+    assert table == [
+        TopicTierStats("evaluation", Tier.ADVANCED, 1, 0, 0, None, None),
+        TopicTierStats("loss", Tier.CORE, 2, 2, 5, pytest.approx(10 / 5), pytest.approx(2 / 3)),
+        TopicTierStats("loss", Tier.ADVANCED, 1, 1, 1, 4.0, None),
+        TopicTierStats("loss", Tier.DEEP, 1, 0, 0, None, None),
+    ]
+
+
+def test_first_review_is_found_by_time_not_by_list_order():
+    cards = [card("mse", "loss", Tier.CORE)]
+    t = at(days_ago(3))
+    # Given newest first: the again at t is still the first review.
+    reviews = [rev("mse", t + timedelta(days=1), 3), rev("mse", t, 1)]
+    (row,) = topic_tier_table(cards, reviews)
+    assert row.retention == 1.0
+    assert row.average_rating == 2.0
+
+
+def test_topic_tier_table_of_no_cards_is_empty():
+    assert topic_tier_table([], [rev("mse", at(TODAY))]) == []
+
+
+# --- streak ----------------------------------------------------------------------
+
+
+def test_streak_ending_today():
+    reviews = [rev("a", at(days_ago(n))) for n in (0, 1, 2, 4)]
+    assert current_streak(reviews, TODAY) == 3
+
+
+def test_streak_still_counts_until_today_is_over():
+    reviews = [rev("a", at(days_ago(n))) for n in (1, 2, 3)]
+    assert current_streak(reviews, TODAY) == 3
+
+
+def test_streak_broken_by_a_missed_day():
+    assert current_streak([rev("a", at(days_ago(2)))], TODAY) == 0
+    assert current_streak([], TODAY) == 0
+
+
+def test_streak_counts_days_not_reviews():
+    reviews = [rev("a", at(TODAY, hour)) for hour in (1, 5, 9)] + [rev("b", at(days_ago(1), 23, 59))]
+    assert current_streak(reviews, TODAY) == 2
+
+
+def test_importing_it_pulls_in_nothing_heavy():
+    # The CLI imports it on every run; sqlite3, fsrs and the terminal stack
+    # belong to the commands that need them.
+    code = (
+        "import sys, interview_prep.stats; "
+        "print(sorted(m for m in ('sqlite3', 'fsrs', 'rich', 'typer', 'numpy', 'yaml') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

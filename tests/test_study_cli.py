@@ -1,0 +1,130 @@
+"""`prep quiz`, `prep drill` and `prep stats` as transcripts: piped input, line by line."""
+
+from __future__ import annotations
+
+import pytest
+
+from interview_prep.store import ReviewStore, progress_path
+
+from .conftest import GOOD_BANK
+
+
+@pytest.fixture(autouse=True)
+def only_the_toy_bank(monkeypatch, tmp_path):
+    empty = tmp_path / "empty-bank"
+    empty.mkdir()
+    monkeypatch.setattr("interview_prep.bank.packaged_bank_dir", lambda: empty)
+    monkeypatch.setenv("PREP_BANK", str(GOOD_BANK))
+
+
+def stored_reviews(home):
+    with ReviewStore(progress_path(home)) as store:
+        return store.reviews()
+
+
+def test_a_mock_quiz_session(cli, isolated_env):
+    script = "\n".join([
+        "The mean minimises squared error;",     # answer, two lines
+        "outliers pull it since errors are squared",
+        "",                                      # blank line: done
+        "r",                                     # run the snippet
+        "3",                                     # rate: good
+        "n",                                     # decline the offered follow-up
+        "",                                      # empty answer: just reveal
+        "q",                                     # quit
+    ]) + "\n"
+    result = cli("quiz", "--topic", "toy", "--seed", "1", input=script)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "1/3  toy · core · toy-mean" in out
+    assert "Key points: you covered 2 of 3" in out
+    assert "✓ The mean minimises squared error.  (mean)" in out
+    assert "✗ The derivative is zero at the optimum." in out
+    assert "suggested rating: 3 good" in out
+    assert "squared error = 14.0" in out and "✓ matches the stored output" in out
+    assert "The interviewer follows up: Which number minimises the absolute error?" in out
+    assert "2/3  toy · advanced · toy-median" in out
+    assert "Session ended early. 1 card rated." in out
+    assert [(r.card_id, r.rating, r.covered, r.mode) for r in stored_reviews(isolated_env)] == [("toy-mean", 3, 2, "quiz")]
+
+
+def test_end_of_input_closes_the_session_with_a_summary(cli, isolated_env):
+    result = cli("quiz", "--tier", "core", input="mean\n\n4\n")
+    assert result.exit_code == 0
+    assert "Quiz summary" in result.output
+    assert "Session complete. 1 card rated." in result.output
+
+
+def test_progress_survives_between_runs_and_stats_shows_it(cli, isolated_env):
+    cli("quiz", "--order", "shuffle", "--seed", "2", "-n", "2", input="\n3\n\n2\n")
+    cli("quiz", "--order", "shuffle", "--seed", "3", "-n", "1", input="\n1\n")
+    assert len(stored_reviews(isolated_env)) == 3
+    result = cli("stats")
+    assert result.exit_code == 0, result.output
+    assert "3 reviews on 1 days" in result.output or "3 reviews on 1 day" in result.output
+    assert "streak: 1 day" in result.output
+    assert "By topic and tier" in result.output
+    assert "Due" in result.output
+
+
+def test_stats_before_any_review(cli):
+    result = cli("stats")
+    assert result.exit_code == 0
+    assert "No reviews yet" in result.output
+
+
+def test_drill_new_cards_then_nothing_due(cli, isolated_env):
+    first = cli("drill", input="\n3\n\n3\n\n3\n")
+    assert first.exit_code == 0, first.output
+    assert "Drill summary" in first.output
+    assert [r.mode for r in stored_reviews(isolated_env)] == ["drill"] * 3
+    again = cli("drill")
+    assert again.exit_code == 0
+    assert "Nothing is due now." in again.output
+    assert "The next card falls due in" in again.output
+
+
+def test_drill_respects_the_daily_new_limit(cli, isolated_env):
+    result = cli("drill", "--new", "1", input="\n3\n\n3\n")
+    assert "Session complete. 1 card rated." in result.output
+    later = cli("drill", "--new", "1")
+    assert "1 started today (at most 1 a day" in later.output
+
+
+def test_drill_by_tier(cli, isolated_env):
+    result = cli("drill", "--tier", "advanced", input="\n4\n")
+    assert "toy-median" in result.output
+    assert [r.card_id for r in stored_reviews(isolated_env)] == ["toy-median"]
+
+
+def test_a_corrupt_progress_file_is_reported_and_left_alone(cli, isolated_env):
+    isolated_env.mkdir(parents=True)
+    db = progress_path(isolated_env)
+    garbage = b"this is not a database" * 100
+    db.write_bytes(garbage)
+    result = cli("quiz", input="\n3\n")
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert str(db) in result.stderr
+    assert db.read_bytes() == garbage
+
+
+def test_data_dir_option_overrides_prep_home(cli, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    cli("quiz", "--data-dir", str(elsewhere), "-n", "1", input="\n3\n")
+    assert len(stored_reviews(elsewhere)) == 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["quiz", "--order", "random"], "prep: no order 'random'; orders are: mock, shuffle\n"),
+        (["quiz", "--topic", "nope"], "prep: no topic 'nope'; topics are: toy\n"),
+        (["drill", "--tier", "hard"], "prep: no tier 'hard'; tiers are: core, advanced, deep\n"),
+        (["quiz", "--tag", "robustt"], "prep: no card has the tag 'robustt' (did you mean 'robust'?)\n"),
+    ],
+)
+def test_bad_filters_are_one_line_errors(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr == message
