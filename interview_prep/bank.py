@@ -473,12 +473,79 @@ def _check_links(bank: Bank) -> None:
                 )
 
 
-def open_bank(extra: Sequence[Path] = ()) -> Bank:
-    """Load the packaged bank and the user's; raise BankError listing every problem."""
-    bank = load_bank(bank_dirs(extra))
+def open_bank(extra: Sequence[Path] = (), cache: Path | None = None) -> Bank:
+    """Load the packaged bank and the user's; raise BankError listing every problem.
+
+    With `cache`, a valid bank is kept there pickled and reused until any card
+    file changes: parsing YAML is most of the time a card lookup takes.
+    """
+    folders = bank_dirs(extra)
+    bank = load_cached(folders, cache) if cache else None
+    if bank is None:
+        bank = load_bank(folders)
+        if cache and not bank.problems:
+            save_cached(bank, cache)
     if bank.problems:
         raise BankProblems(bank.problems)
     return bank
+
+
+# ---------------------------------------------------------------------------
+# The cache: a pickled Bank, keyed by every card file's path, size and mtime.
+
+
+def _fingerprint(folders: Sequence[Path]) -> str:
+    import hashlib
+
+    from .cards import CARD_FORMAT_VERSION
+
+    digest = hashlib.sha256(f"format {CARD_FORMAT_VERSION} code {Path(__file__).stat().st_mtime_ns}".encode())
+    for folder in folders:
+        digest.update(f"\0{folder.resolve()}".encode())
+        for path in sorted(folder.glob("*/*.y*ml")) + sorted(folder.glob("*.yaml")):
+            stat = path.stat()
+            digest.update(f"\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _cache_file(cache: Path, folders: Sequence[Path]) -> Path:
+    import hashlib
+
+    which = hashlib.sha256("\0".join(str(f.resolve()) for f in folders).encode()).hexdigest()[:16]
+    return cache / f"bank-{which}.pickle"
+
+
+def load_cached(folders: Sequence[Path], cache: Path) -> Bank | None:
+    import pickle
+
+    try:
+        fingerprint = _fingerprint(folders)
+        with open(_cache_file(cache, folders), "rb") as f:
+            stored_fingerprint, bank = pickle.load(f)
+    except Exception:
+        # A missing, stale or unreadable cache is only a slower start.
+        return None
+    return bank if stored_fingerprint == fingerprint and isinstance(bank, Bank) else None
+
+
+def save_cached(bank: Bank, cache: Path) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    temp = None
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        target = _cache_file(cache, bank.folders)
+        fd, temp = tempfile.mkstemp(dir=cache, prefix=".bank-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((_fingerprint(bank.folders), bank), f, protocol=pickle.HIGHEST_PROTOCOL)
+        # Atomic, so a concurrent reader sees the old cache or the new one, never half.
+        os.replace(temp, target)
+    except Exception:
+        # Not being able to cache (read-only home, full disk) must never stop a lookup.
+        if temp and os.path.exists(temp):
+            os.unlink(temp)
 
 
 class BankProblems(BankError):

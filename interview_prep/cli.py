@@ -159,8 +159,9 @@ def console(stderr: bool = False):
 
 def _bank(extra: Optional[list[Path]]):
     from .bank import open_bank
+    from .paths import cache_dir
 
-    return open_bank(extra or [])
+    return open_bank(extra or [], cache=cache_dir())
 
 
 def _interactive() -> bool:

@@ -12,7 +12,6 @@ BUSY_TIMEOUT_SECONDS for it.
 
 from __future__ import annotations
 
-import os
 import sqlite3  # module level on purpose: the CLI imports this whole module lazily
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from interview_prep import scheduler
 from interview_prep.errors import StoreError
+from interview_prep.paths import default_data_dir, resolve_data_dir  # noqa: F401  (re-exported)
 from interview_prep.scheduler import Memory, Rating
 
 if TYPE_CHECKING:
@@ -103,22 +103,6 @@ def schema_version() -> int:
 
 
 # --- where the file lives -----------------------------------------------------
-
-
-def default_data_dir() -> Path:
-    import platformdirs  # only commands that touch progress pay for it
-
-    return Path(platformdirs.user_data_dir("prep"))
-
-
-def resolve_data_dir(override: Path | None) -> Path:
-    """The data folder: `override`, else $PREP_HOME, else the platform default."""
-    if override is not None:
-        return Path(override).expanduser()
-    from_environment = os.environ.get("PREP_HOME")
-    if from_environment:
-        return Path(from_environment).expanduser()
-    return default_data_dir()
 
 
 def progress_path(data_dir: Path) -> Path:

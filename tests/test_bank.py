@@ -106,3 +106,35 @@ def test_readme_example_is_the_shipped_card():
     readme = (packaged_bank_dir() / "README.md").read_text(encoding="utf-8")
     example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert example == (packaged_bank_dir() / "loss" / "mse.yaml").read_text(encoding="utf-8")
+
+
+def test_the_parsed_bank_is_cached_until_a_card_changes(tmp_path):
+    import shutil
+    import time
+
+    from interview_prep.bank import load_cached, save_cached
+
+    folder = tmp_path / "bank"
+    shutil.copytree(GOOD_BANK, folder)
+    cache = tmp_path / "cache"
+    assert load_cached([folder], cache) is None
+
+    bank = load_bank([folder])
+    save_cached(bank, cache)
+    cached = load_cached([folder], cache)
+    assert cached is not None and list(cached.cards) == list(bank.cards)
+    assert cached.get("toy-mean").snippet == bank.get("toy-mean").snippet
+
+    card = folder / "toy" / "toy-mean.yaml"
+    time.sleep(0.01)
+    card.write_text(card.read_text().replace("The mean as a best guess", "The mean, edited"))
+    assert load_cached([folder], cache) is None
+
+
+def test_a_broken_cache_file_is_ignored(tmp_path):
+    from interview_prep.bank import _cache_file, load_cached
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    _cache_file(cache, [GOOD_BANK]).write_bytes(b"not a pickle")
+    assert load_cached([GOOD_BANK], cache) is None

@@ -1,0 +1,32 @@
+"""The README's promises: its commands are the ones CI runs, and its sample is real."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def shell_blocks() -> list[str]:
+    return re.findall(r"```sh\n(.*?)```", README, re.S)
+
+
+def test_ci_runs_the_readme_test_command():
+    test_command = shell_blocks()[1].strip()
+    ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+                if line and not line.startswith(("#", "set ", "cd "))]
+    assert ci_lines == [test_command]
+    assert "'.[test]'" in test_command and "pytest" in test_command
+
+
+def test_first_command_installs_and_starts_a_quiz():
+    first = shell_blocks()[0].strip()
+    assert "pip install ." in first
+    assert first.endswith("prep quiz --topic loss")
+
+
+def test_readme_links_the_card_format():
+    assert "(question_bank/README.md)" in README
+    assert (ROOT / "question_bank" / "README.md").exists()
