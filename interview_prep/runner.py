@@ -94,16 +94,28 @@ def output_diff(expected: str, actual: str) -> list[str]:
     )
 
 
-def _limit_memory(memory_mb: int):
-    def apply() -> None:
-        import resource
-
-        cap = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-        # A crashing snippet should not leave core files behind.
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    return apply
+# The child caps its own memory before running the snippet. Setting the cap
+# in a preexec_fn would be simpler, but preexec_fn can deadlock the child when
+# the parent has threads, and `prep check` runs snippets from a thread pool.
+_BOOTSTRAP = """\
+import resource, sys
+cap = int(sys.argv[1])
+if cap:
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+code = sys.argv[2]
+sys.argv = ["<snippet>"]
+del resource, cap
+try:
+    exec(compile(code, "<snippet>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
+except SystemExit:
+    raise
+except BaseException as exc:
+    # The snippet's own traceback, without this bootstrap's frame on top.
+    import traceback
+    traceback.print_exception(type(exc), exc, exc.__traceback__.tb_next)
+    sys.exit(1)
+"""
 
 
 def _read_capped(stream, cap: int) -> tuple[bytes, bool]:
@@ -131,17 +143,16 @@ def run_snippet(
     import time
 
     env = {**os.environ, **_CHILD_ENV_OVERRIDES}
-    preexec = _limit_memory(memory_mb) if sys.platform != "win32" and memory_mb else None
+    cap = memory_mb * 1024 * 1024 if memory_mb else 0
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="prep-snippet-") as workdir:
         proc = subprocess.Popen(
-            [sys.executable, "-I", "-c", code],
+            [sys.executable, "-I", "-c", _BOOTSTRAP, str(cap), code],
             cwd=workdir,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            preexec_fn=preexec,
             start_new_session=True,
         )
         captured: dict[str, tuple[bytes, bool]] = {}

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from interview_prep.runner import outputs_match, run_snippet  # noqa: E402
+from interview_prep.runner import outputs_match, run_snippet
 
 
 def yaml_block(key_indent: int, text: str) -> list[str]:
