@@ -35,7 +35,7 @@ def test_a_quiz_in_a_real_terminal(isolated_env):
     child.expect("Your answer")
     child.sendline("The mean minimises squared error")
     child.sendline("")
-    child.expect("you covered 1 of 3")
+    child.expect("you covered 2 of 3")
     child.expect("Rate")
     child.send("r")  # one key, no Enter
     child.expect("matches the stored output")
@@ -48,7 +48,7 @@ def test_a_quiz_in_a_real_terminal(isolated_env):
     assert child.exitstatus == 0
     with ReviewStore(progress_path(isolated_env)) as store:
         (review,) = store.reviews()
-    assert (review.card_id, review.rating, review.covered, review.total_points) == ("toy-mean", 3, 1, 3)
+    assert (review.card_id, review.rating, review.covered, review.total_points) == ("toy-mean", 3, 2, 3)
 
 
 def test_ctrl_c_at_a_prompt_ends_cleanly_with_status_130(isolated_env):
