@@ -37,14 +37,18 @@ def section(title: str, content: RenderableType) -> Group:
     return Group(Text(""), heading(title), content)
 
 
+def marked_rows(rows: Sequence[tuple[Text, RenderableType]]) -> Padding:
+    """A marker column and a text column, so wrapped lines hang under the text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for marker, item in rows:
+        grid.add_row(marker, item)
+    return Padding(grid, (0, 0, 0, 2), expand=False)
+
+
 def bullet_list(items: Sequence[str], marker: str = "•", style: str = "") -> Padding:
-    lines = Text()
-    for i, item in enumerate(items):
-        if i:
-            lines.append("\n")
-        lines.append(f"{marker} ", style=style or "bold")
-        lines.append(item)
-    return Padding(lines, (0, 0, 0, 2), expand=False)
+    return marked_rows([(Text(marker, style=style or "bold"), Text(item)) for item in items])
 
 
 def card_header(card: Card, position: str | None = None) -> Panel:
@@ -125,11 +129,12 @@ def diff_text(expected: str, actual: str) -> Padding:
 
 
 def follow_ups(card: Card) -> RenderableType:
-    table = Table.grid(padding=(0, 2))
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
     table.add_column(no_wrap=False)
     table.add_column(style="cyan", no_wrap=True)
     for item in card.follow_ups:
-        table.add_row(f"→ {item.question}", f"prep explain {item.card}" if item.card else "")
+        table.add_row("→", Text(item.question), f" prep explain {item.card}" if item.card else "")
     return section("Follow-ups", Padding(table, (0, 0, 0, 2), expand=False))
 
 
@@ -206,19 +211,15 @@ def reveal(card: Card, coverage, seconds: float, suggested: int, mode: str) -> G
         section("Model answer", body(card.short_answer)),
     ]
     if coverage is not None:
-        lines = Text()
-        for i, point in enumerate(coverage.points):
-            if i:
-                lines.append("\n")
+        rows = []
+        for point in coverage.points:
             if point.covered:
-                lines.append("✓ ", style="bold green")
-                lines.append(point.point.point)
-                lines.append(f"  ({point.matched})", style="dim")
+                rows.append((Text("✓", style="bold green"),
+                             Text.assemble(point.point.point, (f"  ({point.matched})", "dim"))))
             else:
-                lines.append("✗ ", style="bold red")
-                lines.append(point.point.point, style="")
+                rows.append((Text("✗", style="bold red"), Text(point.point.point)))
         title = f"Key points: you covered {coverage.covered} of {coverage.total}"
-        parts.append(section(title, Padding(lines, (0, 0, 0, 2), expand=False)))
+        parts.append(section(title, marked_rows(rows)))
     else:
         parts.append(section("Key points", bullet_list([kp.point for kp in card.key_points])))
     if mode == "quiz":
