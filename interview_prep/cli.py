@@ -24,6 +24,8 @@ a worked example you can run.
 
 \b
 Examples:
+  prep quiz --topic loss        an interview-style session on one topic
+  prep drill --tier advanced    spaced-repetition review of what is due
   prep explain mse              one card in full, its example run live
   prep search "why not mse for classification"
   prep topics                   what the bank covers
@@ -32,6 +34,13 @@ Examples:
 
 class PrepGroup(TyperGroup):
     """Routes every way out through one place: one line on stderr, a named exit code."""
+
+    ORDER = ("quiz", "drill", "stats", "explain", "search", "list", "topics", "run", "check")
+
+    def list_commands(self, ctx):
+        # Help lists what a learner reaches for first, not the order of definition.
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: self.ORDER.index(n) if n in self.ORDER else len(self.ORDER))
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         from typer._click import exceptions as click_exceptions
@@ -42,6 +51,10 @@ class PrepGroup(TyperGroup):
                 standalone_mode=False, **extra,
             )
             code = result if isinstance(result, int) else ExitCode.OK
+        except click_exceptions.NoArgsIsHelpError as exc:
+            # `prep` alone: the help is the answer, not an error.
+            typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            code = ExitCode.OK
         except click_exceptions.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "prep"
             _error(f"{exc.format_message()} (see '{command} --help')")
@@ -241,7 +254,9 @@ def run_card(
     timeout: Annotated[float, typer.Option(help="Seconds the snippet may run.", min=0.1)] = 10.0,
     bank: BankOption = None,
 ) -> None:
-    """Run one card's snippet; exit 0 if it prints the stored output, 1 with a diff if not.
+    """Run one card's snippet and compare it with the stored output.
+
+    Exits 0 when it prints the stored output, 1 with a diff when it does not.
 
     \b
     Examples:
@@ -358,15 +373,16 @@ def _print_json(data) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-@app.command()
+@app.command(short_help="Validate every card and run every snippet.")
 def check(
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Snippets run at once [default: one per core].", min=1, show_default=False)] = None,
     timeout: Annotated[float, typer.Option(help="Seconds each snippet may run.", min=0.1)] = 10.0,
     bank: BankOption = None,
 ) -> None:
-    """Validate every card in every bank and run every snippet against its stored output.
+    """Validate every card and run every snippet against its stored output.
 
-    Prints one `path:line: message` line per problem and exits 1 if there is any.
+    Checks every bank (the shipped one, PREP_BANK and --bank). Prints one
+    `path:line: message` line per problem and exits 1 if there is any.
 
     \b
     Examples:
@@ -463,7 +479,7 @@ def _study(cards_to_ask, bank, mode: str, data_dir, *, offer_follow_ups: bool, t
         raise typer.Exit(ExitCode.INTERRUPTED)
 
 
-@app.command()
+@app.command(short_help="An interview-style session: answer, reveal, rate.")
 def quiz(
     topic: TopicOption = None,
     tier: TierOption = None,
@@ -480,7 +496,7 @@ def quiz(
     data_dir: DataDirOption = None,
     bank: BankOption = None,
 ) -> None:
-    """An interview-style session: answer in your own words, then see what a strong answer covers.
+    """An interview-style session: answer, then see what a strong answer covers.
 
     For each question, type your answer (a blank line finishes; Enter alone just
     reveals). Then rate yourself with 1-4 (again, hard, good, easy), or press
@@ -517,8 +533,10 @@ def drill(
     data_dir: DataDirOption = None,
     bank: BankOption = None,
 ) -> None:
-    """Spaced-repetition review: the cards due now, most overdue first, then new ones.
+    """Spaced-repetition review of the cards due now, then new ones.
 
+    Due cards come first, most overdue first, then cards never seen, at most
+    --new a day.
     Typing an answer is optional: Enter alone reveals the model answer. Rate
     with 1-4 (again, hard, good, easy); FSRS schedules the card's next review.
 
@@ -574,8 +592,9 @@ def stats(
     data_dir: DataDirOption = None,
     bank: BankOption = None,
 ) -> None:
-    """Your progress: reviews per day, cards seen per topic and tier, retention, what falls due.
+    """Your progress: reviews per day, retention, what falls due.
 
+    Also cards seen per topic and tier, and your current streak.
     \b
     Examples:
       prep stats

@@ -176,3 +176,12 @@ def test_every_command_has_help_with_an_example(cli, command):
 def test_top_level_help_and_version(cli):
     assert "prep explain mse" in cli("--help").output
     assert cli("--version").output.startswith("prep ")
+
+
+def test_prep_alone_shows_help_listing_study_commands_first(cli):
+    result = cli()
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    commands = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    assert commands[:3] == ["quiz", "drill", "stats"]
+    assert set(commands) == {"quiz", "drill", "stats", "explain", "search", "list", "topics", "run", "check"}
