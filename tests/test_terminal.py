@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -108,3 +109,21 @@ def test_a_killed_session_keeps_every_rated_review(isolated_env):
     assert proc.returncode == -signal.SIGKILL
     with ReviewStore(progress_path(isolated_env)) as store:
         assert sorted(r.rating for r in store.reviews()) == [1, 3]
+
+
+def test_colour_in_a_terminal_and_none_with_no_color(isolated_env):
+    colour = re.compile(r"\x1b\[(?:3[0-9]|9[0-7]|38;)")
+
+    def screen(extra_env):
+        env = {**prep_env(isolated_env), **extra_env}
+        child = pexpect.spawn(sys.executable, ["-m", "interview_prep", "explain", "toy-mean", "--no-run"],
+                              env=env, encoding="utf-8", timeout=30, dimensions=(50, 100))
+        text = child.read()
+        child.close()
+        assert child.exitstatus == 0
+        return text
+
+    assert colour.search(screen({"TERM": "xterm-256color"}))
+    plain = screen({"TERM": "xterm-256color", "NO_COLOR": "1"})
+    assert "The mean as a best guess" in plain
+    assert not colour.search(plain)
