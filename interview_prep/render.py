@@ -70,13 +70,19 @@ def card_top(card: Card) -> Group:
     parts: list[RenderableType] = [card_header(card)]
     parts.append(section("Short answer", body(card.short_answer)))
     parts.append(section("Key points", bullet_list([kp.point for kp in card.key_points])))
+    parts.extend(_explanation_parts(card))
+    return Group(*parts)
+
+
+def _explanation_parts(card: Card) -> list[RenderableType]:
+    parts: list[RenderableType] = []
     if card.intuition:
         parts.append(section("Intuition", body(card.intuition)))
     if card.math:
         parts.append(section("Math", Padding(Text(card.math, style="italic"), (0, 0, 0, 4), expand=False)))
     if card.worked_example:
         parts.append(section("Worked example", body(card.worked_example)))
-    return Group(*parts)
+    return parts
 
 
 def snippet_code(card: Card) -> RenderableType:
@@ -236,13 +242,8 @@ def reveal(card: Card, coverage, seconds: float, suggested: int, mode: str) -> G
 
 
 def explanation(card: Card) -> Group:
-    parts: list[RenderableType] = []
-    if card.intuition:
-        parts.append(section("Intuition", body(card.intuition)))
-    if card.math:
-        parts.append(section("Math", Padding(Text(card.math, style="italic"), (0, 0, 0, 4), expand=False)))
-    if card.worked_example:
-        parts.append(section("Worked example", body(card.worked_example)))
+    """What `e` shows in a session: the parts of a card the reveal leaves out."""
+    parts = _explanation_parts(card)
     if not parts:
         parts.append(Text("This card has no further explanation.", style="dim"))
     return Group(*parts)

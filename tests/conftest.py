@@ -30,6 +30,15 @@ def good_bank() -> Path:
     return GOOD_BANK
 
 
+@pytest.fixture
+def toy_bank_only(monkeypatch, tmp_path):
+    """Replace the shipped bank with an empty folder and load the toy bank, so transcripts stay exact."""
+    empty = tmp_path / "empty-bank"
+    empty.mkdir()
+    monkeypatch.setattr("interview_prep.bank.packaged_bank_dir", lambda: empty)
+    monkeypatch.setenv("PREP_BANK", str(GOOD_BANK))
+
+
 class Cli:
     """Runs `prep` in-process, as a user would type it."""
 

@@ -6,16 +6,10 @@ import json
 
 import pytest
 
-from .conftest import BAD_BANKS, FIXTURES, GOOD_BANK
+from .conftest import BAD_BANKS, FIXTURES
 
 
-@pytest.fixture(autouse=True)
-def only_fixture_banks(monkeypatch, tmp_path):
-    """Replace the shipped bank with an empty folder so these transcripts stay small and exact."""
-    empty = tmp_path / "empty-bank"
-    empty.mkdir()
-    monkeypatch.setattr("interview_prep.bank.packaged_bank_dir", lambda: empty)
-    monkeypatch.setenv("PREP_BANK", str(GOOD_BANK))
+pytestmark = pytest.mark.usefixtures("toy_bank_only")
 
 
 def test_explain_shows_the_whole_card_and_runs_the_snippet(cli):

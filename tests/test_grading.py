@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -249,22 +245,3 @@ def test_fast_enough_for_a_hundred_points_and_a_long_answer():
         assert coverage.total == 100
     # The target is well under 10 ms; the bound is loose for a busy CI machine.
     assert min(timings) < 0.010
-
-
-def test_importing_it_pulls_in_nothing_heavy():
-    # The CLI imports it on every run; sqlite3, fsrs and the terminal stack
-    # belong to the commands that need them.
-    code = (
-        "import sys, interview_prep.grading; "
-        "print(sorted(m for m in ('sqlite3', 'fsrs', 'rich', 'typer', 'numpy', 'yaml') if m in sys.modules))"
-    )
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"

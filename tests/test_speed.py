@@ -49,3 +49,16 @@ def test_explaining_a_card_never_imports_numpy_in_prep_itself(tmp_path):
     assert loaded["sqlite3"] is False
     # typer 0.29 imports pydantic for every command (about 100 ms); pyproject caps typer below it.
     assert loaded["pydantic"] is False
+
+
+@pytest.mark.parametrize("module", ["cards", "bank", "search", "grading", "stats", "session", "errors", "paths"])
+def test_library_modules_import_nothing_heavy(module):
+    # The CLI imports these on ordinary commands; numpy, sqlite3, fsrs and the
+    # terminal stack belong to the commands that need them.
+    code = (
+        f"import sys, interview_prep.{module}; "
+        "print(json.dumps(sorted(m for m in ('numpy', 'sqlite3', 'fsrs', 'rich', 'pydantic') if m in sys.modules)))"
+    )
+    proc = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert json.loads(proc.stdout) == []

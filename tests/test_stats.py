@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -148,22 +144,3 @@ def test_streak_broken_by_a_missed_day():
 def test_streak_counts_days_not_reviews():
     reviews = [rev("a", at(TODAY, hour)) for hour in (1, 5, 9)] + [rev("b", at(days_ago(1), 23, 59))]
     assert current_streak(reviews, TODAY) == 2
-
-
-def test_importing_it_pulls_in_nothing_heavy():
-    # The CLI imports it on every run; sqlite3, fsrs and the terminal stack
-    # belong to the commands that need them.
-    code = (
-        "import sys, interview_prep.stats; "
-        "print(sorted(m for m in ('sqlite3', 'fsrs', 'rich', 'typer', 'numpy', 'yaml') if m in sys.modules))"
-    )
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"

@@ -6,15 +6,9 @@ import pytest
 
 from interview_prep.store import ReviewStore, progress_path
 
-from .conftest import GOOD_BANK
 
 
-@pytest.fixture(autouse=True)
-def only_the_toy_bank(monkeypatch, tmp_path):
-    empty = tmp_path / "empty-bank"
-    empty.mkdir()
-    monkeypatch.setattr("interview_prep.bank.packaged_bank_dir", lambda: empty)
-    monkeypatch.setenv("PREP_BANK", str(GOOD_BANK))
+pytestmark = pytest.mark.usefixtures("toy_bank_only")
 
 
 def stored_reviews(home):
