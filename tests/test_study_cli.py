@@ -122,3 +122,18 @@ def test_bad_filters_are_one_line_errors(cli, args, message):
     result = cli(*args)
     assert result.exit_code == 2
     assert result.stderr == message
+
+
+def test_progress_of_a_card_no_longer_in_the_bank_is_kept_and_ignored(cli, isolated_env):
+    from datetime import datetime, timezone
+
+    from interview_prep.store import Review
+
+    with ReviewStore(progress_path(isolated_env)) as store:
+        store.record(Review("retired-card", datetime(2026, 1, 1, tzinfo=timezone.utc), 1, 3.0, 0, 3, "drill"))
+    result = cli("drill", input="\n3\n\n3\n\n3\n")
+    assert "retired-card" not in result.output
+    assert "Session complete. 3 cards rated." in result.output
+    stats = cli("stats")
+    assert "retired-card" not in stats.output
+    assert [r.card_id for r in stored_reviews(isolated_env)][0] == "retired-card"
