@@ -157,13 +157,17 @@ def card_bottom(card: Card) -> Group:
 
 
 def card_table(cards: Sequence[Card]) -> Table:
+    """Cards grouped under their topic, so the title keeps room to read in 80 columns."""
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("topic", no_wrap=True)
     table.add_column("tier", no_wrap=True)
     table.add_column("title")
+    topic = None
     for card in cards:
-        table.add_row(card.id, card.topic, tier_text(card.tier), card.title)
+        if card.topic != topic:
+            topic = card.topic
+            table.add_row(Text(topic, style="bold"), "", "", end_section=False)
+        table.add_row(f"  {card.id}", tier_text(card.tier), card.title)
     return table
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -55,6 +54,3 @@ class Cli:
 def cli() -> Cli:
     return Cli()
 
-
-def pytest_report_header(config):
-    return f"prep tests; PREP_HOME is a fresh temporary folder per test (was {os.environ.get('PREP_HOME')!r})"
