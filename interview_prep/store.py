@@ -250,7 +250,7 @@ def _open(path: Path) -> sqlite3.Connection:
             _check_integrity(conn, path)
             # Refuse a newer file before writing anything, even the journal mode.
             _refuse_newer(path, _user_version(conn))
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             # A rating is a deliberate act; one fsync per review is cheap at
             # human pace and keeps it through a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
@@ -259,6 +259,26 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting out another process that holds the file.
+
+    Changing the journal mode needs an exclusive lock and SQLite does not
+    call the busy handler for it, so two sessions starting on a new file at
+    once would see "database is locked" at once; retry for the busy timeout.
+    """
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _check_file(path: Path) -> bool:
