@@ -70,6 +70,13 @@ def test_every_card_meets_the_writing_standard(bank):
     assert problems == []
 
 
+def test_snippets_fit_an_80_column_terminal(bank):
+    # prep explain indents code and output by two columns.
+    wide = [f"{card.id}: {line!r}" for card in bank if card.snippet
+            for line in card.snippet.code.splitlines() + card.snippet.output.splitlines() if len(line) > 78]
+    assert wide == []
+
+
 def test_a_cards_own_short_answer_covers_its_key_points(bank):
     """Keywords that miss the model answer itself would mark a perfect answer wrong."""
     from interview_prep.grading import grade_answer
