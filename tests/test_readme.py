@@ -30,3 +30,13 @@ def test_first_command_installs_and_starts_a_quiz():
 def test_readme_links_the_card_format():
     assert "(question_bank/README.md)" in README
     assert (ROOT / "question_bank" / "README.md").exists()
+
+
+def test_the_explain_sample_is_what_prep_prints(cli):
+    sample = README.split("`prep explain mse` (trimmed):\n\n```\n", 1)[1].split("```", 1)[0]
+    result = cli("explain", "mse", env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    printed = set(result.output.splitlines())
+    shown = [line for line in sample.splitlines() if line.strip() and "…" not in line and "ran in" not in line]
+    assert len(shown) > 20
+    assert [line for line in shown if line not in printed] == []
