@@ -215,7 +215,7 @@ RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 
-def reveal(card: Card, coverage, seconds: float, suggested: int, mode: str) -> Group:
+def reveal(card: Card, coverage, seconds: float, suggested: int | None, mode: str) -> Group:
     """The model answer, and how the typed answer compares with it."""
     parts: list[RenderableType] = [
         section("Model answer", body(card.short_answer)),
@@ -237,10 +237,10 @@ def reveal(card: Card, coverage, seconds: float, suggested: int, mode: str) -> G
             parts.append(section("Common mistakes", bullet_list(card.common_mistakes, "✗", "red")))
         if card.follow_ups:
             parts.append(follow_ups(card))
-    timing = Text.assemble(
-        ("\n"), (f"{seconds:.0f} s", "bold"), " on this answer · suggested rating: ",
-        (f"{suggested} {RATING_NAMES[suggested]}", RATING_STYLE[suggested]),
-    )
+    timing = Text.assemble("\n", (f"{seconds:.0f} s", "bold"), " on this answer")
+    if suggested:
+        timing.append(" · suggested rating: ")
+        timing.append(f"{suggested} {RATING_NAMES[suggested]}", RATING_STYLE[suggested])
     parts.append(timing)
     return Group(*parts)
 

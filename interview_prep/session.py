@@ -35,7 +35,8 @@ MAX_FOLLOW_UP_DEPTH = 3
 class SessionIO(Protocol):
     def question(self, card: Card, position: int, total: int, depth: int) -> None: ...
     def read_answer(self, optional: bool) -> str | None: ...
-    def reveal(self, card: Card, coverage: Coverage | None, seconds: float, suggested: int, mode: str) -> None: ...
+    def reveal(self, card: Card, coverage: Coverage | None, seconds: float, suggested: int | None,
+               mode: str) -> None: ...
     def read_key(self, menu: Sequence[tuple[str, str]], suggested: int | None) -> str | None: ...
     def explanation(self, card: Card) -> None: ...
     def snippet_result(self, card: Card, result) -> None: ...
@@ -192,10 +193,15 @@ class StudySession:
         answer = self.io.read_answer(optional=self.mode == "drill")
         if answer is None:
             raise Quit("end of input")
+        if answer.strip().lower() == "q":
+            # Nobody answers an interview question with "q"; it means stop here.
+            raise Quit("quit")
         seconds = self.clock() - started
         answered = bool(answer.strip())
         coverage = grade_answer(answer, card.key_points) if answered else None
-        suggested = suggest_rating(coverage, answered) if coverage else 1
+        # Without a typed answer there is nothing to grade: in a quiz that is
+        # a miss; in a drill, where typing is optional, the user judges alone.
+        suggested = suggest_rating(coverage, answered) if coverage else (1 if self.mode == "quiz" else None)
         self.io.reveal(card, coverage, seconds, suggested, self.mode)
         return self._menu(card, coverage, seconds, suggested, position, depth, follow_up_of)
 

@@ -31,7 +31,7 @@ class TerminalIO:
         self.out.print()
         self.out.print(render.card_header(card, position=label))
 
-    def reveal(self, card, coverage, seconds: float, suggested: int, mode: str) -> None:
+    def reveal(self, card, coverage, seconds: float, suggested: int | None, mode: str) -> None:
         self.out.print(render.reveal(card, coverage, seconds, suggested, mode))
 
     def explanation(self, card: Card) -> None:
@@ -60,7 +60,7 @@ class TerminalIO:
         return line.rstrip("\r\n")
 
     def read_answer(self, optional: bool) -> str | None:
-        hint = "Enter to reveal" if optional else "a blank line finishes; Enter alone reveals"
+        hint = "Enter to reveal, q to quit" if optional else "a blank line finishes; Enter alone reveals; q quits"
         self.out.print(f"[bold]Your answer[/] [dim]({hint})[/]")
         lines: list[str] = []
         while True:

@@ -193,3 +193,19 @@ def test_plan_quiz_shuffle_is_repeatable_with_a_seed(bank):
     orders = {tuple(c.id for c in plan_quiz(cards, 3, "shuffle", seed=s)) for s in range(20)}
     assert len(orders) > 1
     assert plan_quiz(cards, 3, "shuffle", seed=5) == plan_quiz(cards, 3, "shuffle", seed=5)
+
+
+def test_q_as_the_answer_quits(bank):
+    store = ListStore()
+    result = session(bank, ["toy-mean", "toy-median"], ScriptedIO("mean", "3", "q"), store).run()
+    assert result.ended == "quit"
+    assert len(store.reviews) == 1
+
+
+def test_a_drill_without_a_typed_answer_suggests_nothing(bank):
+    io = ScriptedIO("", "4")
+    session(bank, ["toy-mean"], io, ListStore(), mode="drill").run()
+    assert io.events("reveal") == [("toy-mean", None, None)]
+    quiz_io = ScriptedIO("", "1")
+    session(bank, ["toy-mean"], quiz_io, ListStore()).run()
+    assert quiz_io.events("reveal") == [("toy-mean", None, 1)]
