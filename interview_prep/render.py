@@ -316,14 +316,18 @@ def heatmap(per_day: dict, today) -> Table:
     return grid
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def stats_view(per_day: dict, today, table_rows, forecast, streak: int, total_reviews: int) -> Group:
     parts: list[RenderableType] = []
     days_active = sum(1 for c in per_day.values() if c)
     parts.append(heading(f"Reviews, last {len(per_day) // 7} weeks"))
     parts.append(Padding(heatmap(per_day, today), (0, 0, 0, 2), expand=False))
-    parts.append(Padding(Text(f"{sum(per_day.values())} reviews on {days_active} days · "
-                              f"streak: {streak} day{'s' if streak != 1 else ''} · "
-                              f"{total_reviews} reviews in all", style="dim"), (0, 0, 0, 2), expand=False))
+    parts.append(Padding(Text(f"{plural(sum(per_day.values()), 'review')} on {plural(days_active, 'day')} · "
+                              f"streak: {plural(streak, 'day')} · "
+                              f"{plural(total_reviews, 'review')} in all", style="dim"), (0, 0, 0, 2), expand=False))
 
     table = Table(title="By topic and tier", title_justify="left", header_style="bold")
     table.add_column("topic")
@@ -332,12 +336,19 @@ def stats_view(per_day: dict, today, table_rows, forecast, streak: int, total_re
     table.add_column("reviews", justify="right")
     table.add_column("avg rating", justify="right")
     table.add_column("retention", justify="right")
+    # Topics not yet started would fill the table with zeros; name them in one line instead.
+    started = {row.topic for row in table_rows if row.seen_cards}
     for row in table_rows:
+        if row.topic not in started:
+            continue
         table.add_row(row.topic, tier_text(row.tier), f"{row.seen_cards}/{row.total_cards}", str(row.reviews),
                       "–" if row.average_rating is None else f"{row.average_rating:.1f}",
                       "–" if row.retention is None else f"{row.retention:.0%}")
     parts.append(Text(""))
     parts.append(table)
+    not_started = sorted({row.topic for row in table_rows} - started)
+    if not_started:
+        parts.append(Text(f"Not started yet: {', '.join(not_started)}", style="dim"))
 
     due = Table(title="Due", title_justify="left", header_style="bold")
     for day, _ in forecast:

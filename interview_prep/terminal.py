@@ -70,6 +70,8 @@ class TerminalIO:
                 return "\n".join(lines) if lines else None
             if not line.strip():
                 return "\n".join(lines)
+            if not lines and line.strip().lower() == "q":
+                return line  # quit at once, without waiting for the blank line
             lines.append(line)
 
     def read_key(self, menu: Sequence[tuple[str, str]], suggested: int | None) -> str | None:

@@ -55,7 +55,7 @@ def test_progress_survives_between_runs_and_stats_shows_it(cli, isolated_env):
     assert len(stored_reviews(isolated_env)) == 3
     result = cli("stats")
     assert result.exit_code == 0, result.output
-    assert "3 reviews on 1 days" in result.output or "3 reviews on 1 day" in result.output
+    assert "3 reviews on 1 day · streak: 1 day · 3 reviews in all" in result.output
     assert "streak: 1 day" in result.output
     assert "By topic and tier" in result.output
     assert "Due" in result.output

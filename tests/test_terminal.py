@@ -69,6 +69,16 @@ def test_ctrl_c_at_a_prompt_ends_cleanly_with_status_130(isolated_env):
         assert [r.rating for r in store.reviews()] == [2]
 
 
+def test_q_at_the_answer_prompt_quits_at_once(isolated_env):
+    child = spawn(isolated_env, "drill", "--topic", "toy")
+    child.expect("Enter to reveal, q to quit")
+    child.sendline("q")
+    child.expect("Session ended early. 0 cards rated.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
 def count_reviews(home) -> int:
     with ReviewStore(progress_path(home)) as store:
         return len(store.reviews())
