@@ -499,7 +499,11 @@ def _fingerprint(folders: Sequence[Path]) -> str:
 
     from .cards import CARD_FORMAT_VERSION
 
-    digest = hashlib.sha256(f"format {CARD_FORMAT_VERSION} code {Path(__file__).stat().st_mtime_ns}".encode())
+    # The code that builds a Bank is part of the key: a pickle from older
+    # classes must never be unpickled into newer ones.
+    here = Path(__file__).parent
+    code = " ".join(str((here / name).stat().st_mtime_ns) for name in ("bank.py", "cards.py"))
+    digest = hashlib.sha256(f"format {CARD_FORMAT_VERSION} code {code}".encode())
     for folder in folders:
         digest.update(f"\0{folder.resolve()}".encode())
         for path in sorted(folder.glob("*/*.y*ml")) + sorted(folder.glob("*.yaml")):
