@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -179,3 +180,14 @@ def test_prep_alone_shows_help_listing_study_commands_first(cli):
     commands = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
     assert commands[:3] == ["quiz", "drill", "stats"]
     assert set(commands) == {"quiz", "drill", "stats", "explain", "search", "list", "topics", "run", "check"}
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in BAD_BANKS.iterdir()))
+def test_every_bad_fixture_is_one_located_line_from_the_cli(cli, case):
+    for command in (["check"], ["list"]):
+        result = cli(*command, "--bank", str(BAD_BANKS / case))
+        assert result.exit_code == (1 if command == ["check"] else 2)
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(str(BAD_BANKS / case))
+        assert re.match(r"^\S+:\d+: \S", line)
+        assert "Traceback" not in result.output
