@@ -66,7 +66,6 @@ class Outcome:
 @dataclass
 class SessionResult:
     mode: str
-    planned: int
     outcomes: list[Outcome] = field(default_factory=list)
     # How the session ended: "done", "quit", "end of input" or "interrupted".
     ended: str = "done"
@@ -151,7 +150,7 @@ class StudySession:
         self.clock = clock
         self.now = now
         self.snippet_timeout = snippet_timeout
-        self.result = SessionResult(mode=mode, planned=len(self.queue))
+        self.result = SessionResult(mode=mode)
         self.asked: set[str] = set()
 
     def run(self) -> SessionResult:
