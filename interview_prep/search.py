@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 from .bank import Bank, normalise_name
 from .cards import Card
 from .errors import LookupFailed
+from .grading import normalise_words
 
 # How close a typed name must be to a card's id, alias or title (difflib ratio).
 NAME_MATCH_CUTOFF = 0.8
@@ -73,8 +73,6 @@ def _shell_quote(text: str) -> str:
 # ---------------------------------------------------------------------------
 # Free-text search: BM25 over weighted fields.
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
 
 def stem(word: str) -> str:
     """A light stemmer: enough that 'losses', 'outliers' and 'penalties' meet their singulars."""
@@ -88,7 +86,9 @@ def stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text.lower().replace("-", " ")) if w not in STOPWORDS]
+    # Words are what the grader calls words (Unicode-folded, apostrophes
+    # dropped, hyphens splitting), so search and grading never disagree on one.
+    return [stem(w) for w in normalise_words(text) if w not in STOPWORDS]
 
 
 @dataclass(frozen=True)
