@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cards import Card, FollowUp, KeyPoint, Snippet, Tier
+from .cards import Card, FollowUp, GradingExamples, KeyPoint, Mistake, Snippet, Tier, WrongExample
 from .errors import BankError, CardError, LookupFailed
 
 BANK_ENV = "PREP_BANK"
@@ -31,10 +31,11 @@ OPTIONAL_FIELDS = (
     "follow_ups",
     "common_mistakes",
     "related",
+    "answers",
 )
 ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 STRING_FIELDS = ("id", "title", "topic", "tier", "question", "short_answer", "intuition", "math", "worked_example")
-STRING_LIST_FIELDS = ("aliases", "tags", "common_mistakes", "related")
+STRING_LIST_FIELDS = ("aliases", "tags", "related")
 
 
 def packaged_bank_dir() -> Path:
@@ -197,6 +198,8 @@ def _build_card(path: Path, parsed: _Parsed) -> tuple[Card | None, list[CardErro
     key_points = _key_points(data.get("key_points"), err)
     snippet = _snippet(data.get("snippet"), err) if "snippet" in data else None
     follow_ups = _follow_ups(data.get("follow_ups", []), err)
+    mistakes = _mistakes(data.get("common_mistakes", []), err)
+    answers = _answers(data["answers"], len(mistakes), err) if "answers" in data else None
 
     if errors:
         return None, errors
@@ -215,8 +218,9 @@ def _build_card(path: Path, parsed: _Parsed) -> tuple[Card | None, list[CardErro
         worked_example=data.get("worked_example", "").strip(),
         snippet=snippet,
         follow_ups=follow_ups,
-        common_mistakes=tuple(data.get("common_mistakes", [])),
+        common_mistakes=mistakes,
         related=tuple(data.get("related", [])),
+        answers=answers,
         path=path,
         lines=lines,
     )
@@ -246,18 +250,99 @@ def _key_points(value, err) -> tuple[KeyPoint, ...]:
         if not isinstance(item, dict):
             err(where, f"key_points[{i}] must be a mapping with 'point' and 'keywords'")
             continue
-        extra = sorted(set(item) - {"point", "keywords"})
+        extra = sorted(set(item) - {"point", "keywords", "contradicts"})
         if extra:
             err(where, f"key_points[{i}] has unknown field {extra[0]!r}")
         point, keywords = item.get("point"), item.get("keywords")
+        contradicts = item.get("contradicts", [])
+        if not _is_list_of_strings(contradicts) or not _signals_ok(contradicts, err, where):
+            if not _is_list_of_strings(contradicts):
+                err(where, f"key_points[{i}].contradicts must be a list of signals")
+            continue
         if not (isinstance(point, str) and point.strip()):
             err(where, f"key_points[{i}].point must be non-empty text")
             continue
         if not (_is_list_of_strings(keywords) and keywords):
             err(where, f"key_points[{i}].keywords must be a non-empty list of text items")
             continue
-        points.append(KeyPoint(point.strip(), tuple(k.strip().lower() for k in keywords)))
+        points.append(
+            KeyPoint(point.strip(), tuple(k.strip().lower() for k in keywords), tuple(c.strip() for c in contradicts))
+        )
     return tuple(points)
+
+
+def _signals_ok(signals: list[str], err, where: str) -> bool:
+    from .grading import signal_problem
+
+    ok = True
+    for signal in signals:
+        problem = signal_problem(signal)
+        if problem:
+            err(where, f"signal {signal!r}: {problem}")
+            ok = False
+    return ok
+
+
+def _mistakes(value, err) -> tuple[Mistake, ...]:
+    """Plain strings (format 1) or {mistake, correction, signals} mappings."""
+    if not isinstance(value, list):
+        err("common_mistakes", f"field 'common_mistakes' must be a list, not {_type_name(value)}")
+        return ()
+    mistakes = []
+    for i, item in enumerate(value):
+        where = f"common_mistakes[{i}]"
+        if isinstance(item, str) and item.strip():
+            mistakes.append(Mistake(item.strip()))
+            continue
+        if not isinstance(item, dict):
+            err(where, f"common_mistakes[{i}] must be text or a mapping with 'mistake', 'correction' and 'signals'")
+            continue
+        extra = sorted(set(item) - {"mistake", "correction", "signals"})
+        if extra:
+            err(where, f"common_mistakes[{i}] has unknown field {extra[0]!r}")
+        text, correction, signals = item.get("mistake"), item.get("correction", ""), item.get("signals", [])
+        if not (isinstance(text, str) and text.strip()):
+            err(where, f"common_mistakes[{i}].mistake must be non-empty text")
+            continue
+        if not isinstance(correction, str):
+            err(where, f"common_mistakes[{i}].correction must be text")
+            continue
+        if not _is_list_of_strings(signals):
+            err(where, f"common_mistakes[{i}].signals must be a list of signals")
+            continue
+        if not _signals_ok(signals, err, where):
+            continue
+        mistakes.append(Mistake(text.strip(), correction.strip(), tuple(s.strip() for s in signals)))
+    return tuple(mistakes)
+
+
+def _answers(value, mistakes: int, err) -> GradingExamples | None:
+    if not isinstance(value, dict):
+        err("answers", f"field 'answers' must be a mapping with 'good' and 'wrong', not {_type_name(value)}")
+        return None
+    extra = sorted(set(value) - {"good", "wrong"})
+    if extra:
+        err(f"answers.{extra[0]}", f"answers has unknown field {extra[0]!r}")
+    good = value.get("good", [])
+    if not _is_list_of_strings(good):
+        err("answers.good", "answers.good must be a list of answers (text)")
+        good = []
+    wrong: list[WrongExample] = []
+    raw_wrong = value.get("wrong", [])
+    if not isinstance(raw_wrong, list):
+        err("answers.wrong", "answers.wrong must be a list of {text, mistake}")
+        raw_wrong = []
+    for i, item in enumerate(raw_wrong):
+        text = item.get("text") if isinstance(item, dict) else None
+        number = item.get("mistake") if isinstance(item, dict) else None
+        if not (isinstance(text, str) and text.strip()) or set(item) - {"text", "mistake"}:
+            err("answers.wrong", f"answers.wrong[{i}] must be a mapping with 'text' and 'mistake'")
+            continue
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= mistakes:
+            err("answers.wrong", f"answers.wrong[{i}].mistake must be the number (1 to {mistakes}) of a common mistake")
+            continue
+        wrong.append(WrongExample(text.strip(), number))
+    return GradingExamples(tuple(g.strip() for g in good), tuple(wrong))
 
 
 def _snippet(value, err) -> Snippet | None:

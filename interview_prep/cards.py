@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CARD_FORMAT_VERSION = 1
+CARD_FORMAT_VERSION = 2
 
 
 class Tier(str, enum.Enum):
@@ -37,6 +37,37 @@ _TIER_ORDER = [Tier.CORE, Tier.ADVANCED, Tier.DEEP]
 class KeyPoint:
     point: str
     keywords: tuple[str, ...]
+    # Signals of an answer that asserts the opposite of the point.
+    contradicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A misconception candidates state, and how to tell an answer states it."""
+
+    mistake: str
+    correction: str = ""
+    # Signals (see question_bank/README.md): what an answer making it says.
+    signals: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> str:
+        """The mistake and its correction as one line, for lists."""
+        return f"{self.mistake} {self.correction}".strip()
+
+
+@dataclass(frozen=True)
+class WrongExample:
+    text: str
+    mistake: int  # 1-based number of the common mistake it states
+
+
+@dataclass(frozen=True)
+class GradingExamples:
+    """Answers that must grade as labelled: the card's grading, checked like a snippet."""
+
+    good: tuple[str, ...] = ()
+    wrong: tuple[WrongExample, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,8 +98,9 @@ class Card:
     worked_example: str = ""
     snippet: Snippet | None = None
     follow_ups: tuple[FollowUp, ...] = ()
-    common_mistakes: tuple[str, ...] = ()
+    common_mistakes: tuple[Mistake, ...] = ()
     related: tuple[str, ...] = ()
+    answers: GradingExamples | None = None
     # Where the card came from, for error messages; not part of the format.
     path: Path | None = field(default=None, compare=False)
     # The line of each top-level field in the file, for `path:line` messages.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from .bank import Bank
@@ -34,10 +35,12 @@ class SnippetCheck:
 class CheckReport:
     bank: Bank
     snippets: tuple[SnippetCheck, ...]
+    grading: tuple[str, ...] = ()
 
     @property
     def problems(self) -> list[str]:
         lines = [str(p) for p in self.bank.problems]
+        lines += self.grading
         lines += [p for s in self.snippets if (p := s.problem())]
         return lines
 
@@ -56,11 +59,18 @@ def check_bank(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     on_done: Callable[[SnippetCheck], None] | None = None,
+    only: AbstractSet[str] = frozenset(),
+    run: bool = True,
 ) -> CheckReport:
-    """Run every valid card's snippet, `jobs` at a time, and collect what went wrong."""
+    """Check every valid card's grading and run its snippet, `jobs` at a time.
+
+    `only` limits the cards checked (the bank is still loaded and validated
+    whole); `run=False` skips the snippets.
+    """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    cards: Sequence[Card] = [card for card in bank if card.snippet]
+    chosen = [card for card in bank if not only or card.id in only]
+    cards: Sequence[Card] = [card for card in chosen if card.snippet and run]
     results: dict[str, SnippetCheck] = {}
     # Threads are enough: each one waits on its own child process.
     with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
@@ -72,4 +82,103 @@ def check_bank(
             if on_done:
                 on_done(check)
     ordered = tuple(results[card.id] for card in cards)
-    return CheckReport(bank, ordered)
+    return CheckReport(bank, ordered, check_grading(bank, chosen))
+
+
+def check_grading(bank: Bank, cards: Sequence[Card] | None = None) -> tuple[str, ...]:
+    """The grading problems of `cards` (every card), judged with the whole bank's vocabulary."""
+    from .grading import bank_vocabulary
+
+    vocabulary = bank_vocabulary(bank)
+    chosen = list(bank) if cards is None else cards
+    return tuple(line for card in chosen for line in grading_problems(card, vocabulary))
+
+
+# ---------------------------------------------------------------------------
+# Grading checks: a card's grading is content too, checked like its snippet.
+
+# A good example shares no run this long with the short answer, so it shows
+# that paraphrase is credited, not that the short answer is.
+MAX_SHARED_RUN = 4
+
+
+def grading_problems(card: Card, vocabulary=None) -> list[str]:
+    """Located lines for every way the card's grading fails its own examples."""
+    from .grading import assess, is_echo, question_forms
+    from .ratings import Rating
+
+    problems: list[str] = []
+
+    def at(field: str, message: str) -> None:
+        problems.append(f"{card.path}:{card.lines.get(field) or card.line_of(field)}: {message}")
+
+    def grade(text: str):
+        return assess(text, card, vocabulary)
+
+    echoes = question_forms(card.question)
+    for i, point in enumerate(card.key_points):
+        for keyword in point.keywords:
+            if is_echo(keyword, echoes):
+                at(f"key_points[{i}]", f"keyword {keyword!r} only repeats the question, so it earns nothing")
+
+    parrot = grade(card.question)
+    if parrot.covered:
+        covered = [p.matched for p in parrot.points if p.covered]
+        at("question", f"the question typed back covers a key point (by {covered[0]!r})")
+
+    own = grade(card.short_answer)
+    for i, result in enumerate(own.points):
+        if not result.covered:
+            at(f"key_points[{i}]", f"the short answer does not cover key point {i + 1} ({result.status.value})")
+    for caught in own.mistakes:
+        at(f"common_mistakes[{caught.number - 1}]",
+           f"the short answer trips the signals of mistake {caught.number}: {caught.evidence!r}")
+
+    if card.answers is None:
+        return problems
+    short_runs = _runs(card.short_answer)
+    refutes_one = False
+    for text in card.answers.good:
+        result = grade(text)
+        label = f"good answer {text[:40]!r}…"
+        if result.mistakes:
+            caught = result.mistakes[0]
+            at("answers.good", f"{label} has mistake {caught.number} caught in {caught.evidence!r}")
+        for point in result.contradicted:
+            at("answers.good", f"{label} contradicts key point {card.key_points.index(point.point) + 1} "
+                               f"in {point.evidence!r}")
+        if result.suggested < Rating.GOOD:
+            at("answers.good", f"{label} is suggested {result.suggested.label} "
+                               f"(covers {result.covered} of {result.total})")
+        shared = short_runs & _runs(text)
+        if shared:
+            at("answers.good", f"{label} shares {' '.join(sorted(shared)[0])!r} with the short answer")
+        refutes_one = refutes_one or _names_a_mistake(text, card)
+    if card.answers.good and card.common_mistakes and not refutes_one:
+        at("answers.good", "no good answer names and refutes a common mistake (its signals, in a refuted clause)")
+    for example in card.answers.wrong:
+        result = grade(example.text)
+        if not any(c.number == example.mistake for c in result.mistakes):
+            at("answers.wrong", f"wrong answer {example.text[:40]!r}… does not have mistake "
+                                f"{example.mistake} caught (suggested {result.suggested.label})")
+    return problems
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    """Every run of MAX_SHARED_RUN words within one clause (articles skipped)."""
+    from .grading import ParsedAnswer
+
+    n = MAX_SHARED_RUN
+    return {tuple(ws[i : i + n]) for ws in ParsedAnswer(text).clause_words() for i in range(len(ws) - n + 1)}
+
+
+def _names_a_mistake(text: str, card: Card) -> bool:
+    from .grading import ParsedAnswer
+
+    parsed = ParsedAnswer(text)
+    return any(
+        match.refuted or match.negated
+        for mistake in card.common_mistakes
+        for signal in mistake.signals
+        for match in parsed.find(signal)
+    )

@@ -35,7 +35,7 @@ Examples:
 class PrepGroup(TyperGroup):
     """Routes every way out through one place: one line on stderr, a named exit code."""
 
-    ORDER = ("quiz", "drill", "stats", "explain", "search", "list", "topics", "run", "check")
+    ORDER = ("quiz", "drill", "stats", "explain", "grade", "search", "list", "topics", "run", "check")
 
     def list_commands(self, ctx):
         # Help lists what a learner reaches for first, not the order of definition.
@@ -289,6 +289,48 @@ def run_card(
     err.print(f"✓ {found.id}: output matches ({result.summary()})", style="green")
 
 
+@app.command(short_help="Assess an answer to one card, as a quiz would.")
+def grade(
+    card_id: Annotated[str, typer.Argument(metavar="CARD", help="A card's id, alias or title.")],
+    answer: Annotated[Optional[str], typer.Option("--answer", "-a", help="The answer [default: read from standard input].", show_default=False)] = None,
+    as_json: JsonOption = False,
+    bank: BankOption = None,
+) -> None:
+    """Assess an answer: key points covered, missed or contradicted, mistakes caught.
+
+    The answer comes from --answer, or from standard input (in a terminal,
+    the question is shown and the answer typed as in a quiz). Nothing is
+    recorded.
+
+    \b
+    Examples:
+      prep grade mse --answer "MSE is robust to outliers"
+      echo "the p-value is the chance the null is true" | prep grade p-value --json
+    """
+    from . import render
+    from .grading import assess, bank_vocabulary
+    from .search import Ambiguous, find_card
+
+    cards = _bank(bank)
+    found = find_card(cards, card_id)
+    if isinstance(found, Ambiguous):
+        found = _pick(found)
+    out = console()
+    if answer is None:
+        if sys.stdin.isatty():
+            from .terminal import TerminalIO
+
+            out.print(render.card_header(found))
+            answer = TerminalIO(out, interactive=True).read_answer(optional=False) or ""
+        else:
+            answer = sys.stdin.read()
+    assessment = assess(answer, found, bank_vocabulary(cards))
+    if as_json:
+        _print_json(render.assessment_json(found, assessment))
+        return
+    out.print(render.assessment_view(assessment))
+
+
 @app.command()
 def topics(bank: BankOption = None) -> None:
     """Count the cards in each topic and tier.
@@ -373,20 +415,26 @@ def _print_json(data) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-@app.command(short_help="Validate every card and run every snippet.")
+@app.command(short_help="Validate every card, its grading and its snippet.")
 def check(
+    card_ids: Annotated[Optional[list[str]], typer.Argument(metavar="[CARD]...", help="Only these card ids [default: every card].", show_default=False)] = None,
+    run: Annotated[bool, typer.Option("--run/--no-run", help="Run the snippets, or check the cards and their grading only.")] = True,
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Snippets run at once [default: one per core].", min=1, show_default=False)] = None,
     timeout: Annotated[float, typer.Option(help="Seconds each snippet may run.", min=0.1)] = 10.0,
     bank: BankOption = None,
 ) -> None:
-    """Validate every card and run every snippet against its stored output.
+    """Validate every card, grade its example answers, run its snippet.
 
-    Checks every bank (the shipped one, PREP_BANK and --bank). Prints one
+    Checks every bank (the shipped one, PREP_BANK and --bank): each card's
+    fields; that its good answers are credited, its wrong answers caught,
+    its short answer complete and its question, typed back, worth nothing;
+    and that each snippet prints its stored output. Prints one
     `path:line: message` line per problem and exits 1 if there is any.
 
     \b
     Examples:
       prep check
+      prep check mse huber --no-run
       prep check --bank ./my-cards -j 4
     """
     from rich.table import Table
@@ -395,9 +443,13 @@ def check(
     from .checker import check_bank
 
     cards = load_bank(bank_dirs(bank or []))
+    only = set(card_ids or [])
+    unknown = sorted(only - set(cards.cards))
+    if unknown:
+        raise PrepError(f"no card with the id {unknown[0]!r}")
     out = console()
-    with _progress(out, sum(1 for c in cards if c.snippet)) as advance:
-        report = check_bank(cards, jobs=jobs, timeout=timeout, on_done=lambda _: advance())
+    with _progress(out, sum(1 for c in cards if c.snippet and run and (not only or c.id in only))) as advance:
+        report = check_bank(cards, jobs=jobs, timeout=timeout, on_done=lambda _: advance(), only=only, run=run)
     for line in report.problems:
         typer.echo(line, err=True)
 
@@ -409,13 +461,15 @@ def check(
     table.add_row("card files", str(cards.files_read))
     table.add_row("valid cards", str(len(cards)))
     table.add_row("card problems", _count(len(cards.problems)))
+    table.add_row("grading problems", _count(len(report.grading)))
     table.add_row("snippets run", str(len(report.snippets)))
     table.add_row("snippets matching", str(len(report.snippets) - failed_snippets))
     table.add_row("snippets failing", _count(failed_snippets))
     out.print(table)
     if not report.ok:
         raise typer.Exit(ExitCode.FAILED)
-    out.print("✓ every card is valid and every snippet prints its stored output", style="green")
+    what = "every card is valid, grades its examples as labelled"
+    out.print(f"✓ {what} and every snippet prints its stored output" if run else f"✓ {what}", style="green")
 
 
 def _count(n: int) -> str:

@@ -1,78 +1,143 @@
-"""How much of a card's key points a typed answer covers.
+"""Assessing a typed answer: the key points it covers, contradicts or misses,
+and the misconceptions it states.
 
-A keyword matches when its words appear in the answer in order and next to
-each other. Words are compared after normalisation (Unicode NFKC, case folded,
-punctuation dropped, hyphens and underscores splitting words), singular and
-plural count as the same word, and a word of five letters or more forgives one
-typo. A keyword word ending in `*` matches any answer word that starts with it.
+The rules, documented for card authors in question_bank/README.md:
+
+- The answer is cut into clauses: at sentence ends, `;`, `:`, commas, and
+  before contrast words (but, whereas, unlike, however, although, …).
+- A *phrase* (a keyword, or one part of a signal) matches when its words stand
+  next to each other, after normalisation (`text.py`); articles and
+  determiners are ignored on both sides, singular and plural meet, a keyword
+  word ending in `*` matches any word that starts with it, and a word of five
+  letters or more forgives one typo when the typed word is not itself a real
+  word.
+- A *signal* is phrases joined by ` ... `: each part in order, within one
+  clause, at most three words apart.
+- A match is *negated* when a negation (not, no, never, without, rather than,
+  …) stands up to four words before it, or between its parts, in its clause
+  and is not one of its own words: "not symmetric" as a keyword carries its
+  own polarity, so "KL is not symmetric" covers it and "KL is symmetric" does
+  not. A clause that opens with a contrast (unlike, than) is negated as a
+  whole.
+- A clause that *reports* a belief in order to refute it ("a common mistake
+  is…", "people think…", "it is a myth that…") asserts nothing in it.
+- A key point is covered by an asserted keyword; it is contradicted by an
+  asserted `contradicts` signal, or when its keywords appear only negated.
+  Words that all appear in the question earn nothing.
+- A mistake is caught by an asserted signal.
 """
 
 from __future__ import annotations
 
+import enum
 import re
-import unicodedata
-from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from interview_prep.cards import KeyPoint
-
-# Ratings as plain ints: this module must not import the scheduler (and fsrs).
-_AGAIN, _HARD, _GOOD = 1, 2, 3
+from .cards import Card, KeyPoint, Mistake
+from .ratings import Rating
+from .text import is_real_word, plain_words, singular_forms, within_one_edit, words
 
 # Typos are forgiven only in longer words: in short ones a single edit turns
 # one real word into another (mae/mse, mean/meal).
 TYPO_MIN_LENGTH = 5
+# How far apart the parts of a signal may stand, in words.
+SIGNAL_GAP = 3
+# How far before a match a negation still reaches, in words.
+NEGATION_REACH = 4
+SIGNAL_SEPARATOR = "..."
 
-# A word is a run of letters or digits. Combining marks stay inside words so
-# an accent NFKC could not compose (y + U+0302) does not split "ŷ" in two.
-_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_WORD = rf"(?:[^\W_]|[{_COMBINING}])+"
-_WORD_RE = re.compile(_WORD)
-_KEYWORD_WORD_RE = re.compile(rf"({_WORD})(\*?)")
-# Dropped rather than treated as a break, so "model's" reads as "models"
-# (then singular "model") and "don't" as one word.
-_APOSTROPHES_RE = re.compile(r"['\u2019\u02bc]")
-
-# Plurals the suffix rules get wrong, mapped to the singular; the singulars
-# are fixed points of the rules so both sides meet there.
-_IRREGULAR_PLURALS = {
-    "matrices": "matrix",
-    "indices": "index",
-    "vertices": "vertex",
-    "appendices": "appendix",
-    "hypotheses": "hypothesis",
-    "analyses": "analysis",
-    "parentheses": "parenthesis",
-    "theses": "thesis",
-    "axes": "axis",
-    "criteria": "criterion",
-    "phenomena": "phenomenon",
+# Ignored on both sides, so "its mean" meets "the mean".
+DETERMINERS = frozenset(
+    "a an the its their his her our your my this these those that some any".split()
+)
+NEGATIONS = frozenset(
+    "not no never neither nor none nothing without rather instead unlike fail fails failed "
+    "unable lacks lack less hardly barely rarely seldom".split()
+)
+# Words after which a negation is not one: "not only", "no longer" is kept.
+_NOT_NEGATING_NEXT = {
+    "not": frozenset("only just merely".split()),
+    "no": frozenset("matter more doubt".split()),
+    "less": frozenset(["than"]),
+    "without": frozenset(),
 }
-# "-es" is a plural ending only after these; elsewhere ("notes") the "e"
-# belongs to the word and only the "s" goes.
-_ES_AFTER = ("s", "x", "z", "ch", "sh", "o")
-# Singular words ending in "s" whose "s" is not a plural ending.
-_NOT_PLURAL_ENDINGS = ("ss", "us", "is")
-# Stripping a plural ending must leave a real stem: "gas" is not "ga"s.
-_MIN_STEM = 3
+# A negation's reach ends at these: "not robust and it estimates the mean".
+_SCOPE_ENDS = frozenset("and so because which since then therefore thus hence".split())
+# Contrast words that open a new clause.
+_CLAUSE_BREAK_WORDS = (
+    "but", "whereas", "however", "although", "though", "while", "whilst", "yet", "unlike",
+)
+# A clause opening with one of these speaks of the other thing.
+_CONTRAST_OPENERS = frozenset(["unlike"])
+# Phrases that mark a clause as reporting a belief in order to refute it.
+REFUTING_CUES = (
+    "mistake", "mistaken*", "misconception*", "myth*", "fallac*", "wrongly", "incorrectly",
+    "falsely", "misread*", "misinterpret*", "misunderst*", "confuse*", "confusing", "tempting",
+    "is wrong", "be wrong", "not true", "people think*", "people believe*",
+    "people assume*", "people say", "people claim*", "often assumed", "often thought",
+    "commonly believed", "commonly assumed", "some say", "some claim", "is a trap",
+)
+# Glue words of a sentence: an answer none of whose clauses has one is a list.
+_SENTENCE_GLUE = frozenset(
+    """is are was were be been being has have had does do did can could will would should may
+    might must it they we you i he she which because so if when then means gives makes becomes
+    tends lets uses""".split()
+)
+_MIN_SENTENCE_WORDS = 4
+
+_CLAUSE_SPLIT_RE = re.compile(
+    r"(?<!\d)[.!?;:](?!\d)|,(?!\d)|\n\s*\n|\n\s*[-*•]\s|\s[-–—]\s|"
+    r"(?=\b(?:" + "|".join(_CLAUSE_BREAK_WORDS) + r")\b)",
+    re.IGNORECASE,
+)
+_QUESTION_END_RE = re.compile(r"\?\s*$")
+# A keyword's trailing `*` survives normalisation as letters no word has.
+_STAR_RE = re.compile(r"(?<=\w)\*")
+_STAR_MARK = "qqstarqq"
+
+
+class Status(str, enum.Enum):
+    COVERED = "covered"
+    MISSED = "missed"
+    CONTRADICTED = "contradicted"
 
 
 @dataclass(frozen=True)
-class PointCoverage:
+class PointResult:
     point: KeyPoint
-    covered: bool
-    matched: str | None  # the keyword that matched, as written on the card
+    status: Status
+    # The phrase as written on the card, and the answer's words that matched.
+    matched: str | None = None
+    evidence: str | None = None
+
+    @property
+    def covered(self) -> bool:
+        return self.status is Status.COVERED
 
 
 @dataclass(frozen=True)
-class Coverage:
-    points: tuple[PointCoverage, ...]
+class CaughtMistake:
+    number: int  # 1-based, as in the card's list
+    mistake: Mistake
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    points: tuple[PointResult, ...]
+    mistakes: tuple[CaughtMistake, ...] = ()
+    answered: bool = True
+    reads_as_sentences: bool = True
 
     @property
     def covered(self) -> int:
-        return sum(1 for p in self.points if p.covered)
+        return sum(1 for p in self.points if p.status is Status.COVERED)
+
+    @property
+    def contradicted(self) -> tuple[PointResult, ...]:
+        return tuple(p for p in self.points if p.status is Status.CONTRADICTED)
 
     @property
     def total(self) -> int:
@@ -82,150 +147,351 @@ class Coverage:
     def fraction(self) -> float:
         return self.covered / self.total if self.total else 0.0
 
+    @property
+    def wrong_count(self) -> int:
+        """Mistakes caught plus points contradicted: what makes an answer wrong."""
+        return len(self.mistakes) + len(self.contradicted)
 
-def grade_answer(answer: str, key_points: Sequence[KeyPoint]) -> Coverage:
-    """Which key points the answer covers, and by which keyword."""
-    matcher = _AnswerMatcher(answer)
-    return Coverage(tuple(_grade_point(matcher, point) for point in key_points))
+    @property
+    def suggested(self) -> Rating:
+        """A starting rating: again, hard or good; never easy.
+
+        Any stated misconception means again, whatever else is covered.
+        Easy is a judgement about effort the words cannot show, so it stays
+        the user's call. A card without key points gives nothing to measure.
+        """
+        if not self.answered or self.wrong_count:
+            return Rating.AGAIN
+        if self.total == 0:
+            rating = Rating.GOOD
+        elif self.fraction < 0.25:
+            rating = Rating.AGAIN
+        elif self.fraction < 0.5:
+            rating = Rating.HARD
+        else:
+            rating = Rating.GOOD
+        if not self.reads_as_sentences:
+            # A list of words shows vocabulary, not understanding.
+            rating = min(rating, Rating.HARD)
+        return rating
 
 
-def suggest_rating(coverage: Coverage, answered: bool) -> int:
-    """A starting rating from coverage: 1 again, 2 hard, 3 good; never 4.
+def assess(answer: str | ParsedAnswer, card: Card, known: Callable[[str], bool] | None = None) -> Assessment:
+    """How `answer` measures against `card`'s key points and common mistakes.
 
-    Easy is a judgement about effort the words cannot show, so it stays the
-    user's call. A card without key points gives nothing to measure, so an
-    answer to it is not held against the user.
+    `known` tells the words beyond common English that are real words (the
+    bank's own, see `BankWords`), so they are never read as typos of a
+    keyword. An answer parsed once can be assessed against many cards.
     """
-    if not answered:
-        return _AGAIN
-    if coverage.total == 0:
-        return _GOOD
-    if coverage.fraction < 0.25:
-        return _AGAIN
-    if coverage.fraction < 0.5:
-        return _HARD
-    return _GOOD
+    if isinstance(answer, ParsedAnswer):
+        parsed = answer
+    elif not answer.strip():
+        return Assessment(
+            tuple(PointResult(p, Status.MISSED) for p in card.key_points), answered=False,
+            reads_as_sentences=False,
+        )
+    else:
+        parsed = ParsedAnswer(answer, known or BankWords([card]))
+    echoes = question_forms(card.question)
+    points = tuple(_assess_point(parsed, point, echoes) for point in card.key_points)
+    caught = []
+    for number, mistake in enumerate(card.common_mistakes, 1):
+        for signal in mistake.signals:
+            hit = parsed.find_asserted(signal)
+            if hit:
+                caught.append(CaughtMistake(number, mistake, hit))
+                break
+    return Assessment(points, tuple(caught), True, parsed.reads_as_sentences())
 
 
-def normalise_words(text: str) -> list[str]:
-    """The words of `text`, NFKC-normalised and case folded."""
-    return _WORD_RE.findall(_fold(text))
-
-
-def _fold(text: str) -> str:
-    # NFKC on both sides of casefold: folding can decompose, and NFKC maps
-    # look-alikes (full-width letters, ligatures, "µ") onto ordinary ones.
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    return _APOSTROPHES_RE.sub("", folded)
-
-
-def _grade_point(matcher: _AnswerMatcher, point: KeyPoint) -> PointCoverage:
+def _assess_point(parsed: ParsedAnswer, point: KeyPoint, echoes: frozenset[str]) -> PointResult:
+    # An asserted opposite outweighs a keyword: "the MLE under Laplace noise"
+    # says "MLE" and still contradicts "the MLE under Gaussian noise".
+    for signal in point.contradicts:
+        hit = parsed.find_asserted(signal)
+        if hit:
+            return PointResult(point, Status.CONTRADICTED, signal, hit)
+    negated: tuple[str, str] | None = None
     for keyword in point.keywords:
-        if matcher.matches(keyword):
-            return PointCoverage(point=point, covered=True, matched=keyword)
-    return PointCoverage(point=point, covered=False, matched=None)
+        if is_echo(keyword, echoes):
+            continue
+        for match in parsed.find(keyword):
+            if match.refuted:
+                continue
+            if not match.negated:
+                return PointResult(point, Status.COVERED, keyword, match.evidence)
+            negated = negated or (keyword, match.evidence)
+    if negated:
+        return PointResult(point, Status.CONTRADICTED, negated[0], negated[1])
+    return PointResult(point, Status.MISSED)
 
 
-class _AnswerMatcher:
-    """An answer indexed once so each keyword is a few dictionary lookups.
+@lru_cache(maxsize=4096)
+def question_forms(question: str) -> frozenset[str]:
+    """Every form of every word of a question, for the echo rule."""
+    return frozenset(form for word in words(question) for form in singular_forms(word))
+
+
+@lru_cache(maxsize=65536)
+def is_echo(keyword: str, echoes: frozenset[str]) -> bool:
+    """A keyword every word of which the question already says earns nothing."""
+    kw = [w for w in phrase_words(keyword) if w not in DETERMINERS]
+    return bool(kw) and all(
+        (w.endswith("*") and any(e.startswith(w[:-1]) for e in echoes))
+        or bool(singular_forms(w.rstrip("*")) & echoes)
+        for w in kw
+    )
+
+
+def signal_problem(signal: str) -> str | None:
+    """Why a signal cannot match anything, or None when it is well formed."""
+    parts = [p.strip() for p in signal.split(SIGNAL_SEPARATOR)]
+    if any(not p for p in parts) or not all(_content_words(p) for p in parts):
+        return f"every part between '{SIGNAL_SEPARATOR}' needs a word that is not an article"
+    return None
+
+
+@lru_cache(maxsize=8192)
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """A phrase's normalised words; a word written with a trailing `*` keeps it."""
+    marked = _STAR_RE.sub(_STAR_MARK, phrase)
+    return tuple(w[: -len(_STAR_MARK)] + "*" if w.endswith(_STAR_MARK) else w for w in words(marked))
+
+
+@lru_cache(maxsize=16384)
+def _signal_parts(signal: str) -> list[tuple[str, ...]]:
+    """A signal's parts as content words; empty when a part has none."""
+    parts = [_content_words(p) for p in signal.split(SIGNAL_SEPARATOR)]
+    return parts if all(parts) else []
+
+
+@lru_cache(maxsize=16384)
+def _content_words(phrase: str) -> tuple[str, ...]:
+    return tuple(w for w in phrase_words(phrase) if w not in DETERMINERS)
+
+
+class BankWords:
+    """The words the cards use, as a test: real words to the typo rule though English lacks them.
+
+    Searched as one text, built on the first question, because most answers
+    never ask: only a typed word within one letter of a keyword, and not in
+    the English list, does.
+    """
+
+    def __init__(self, cards: Iterable[Card]):
+        self._cards = list(cards)
+        self._words: frozenset[str] | None = None
+
+    def __call__(self, word: str) -> bool:
+        if self._words is None:
+            # Case-folded words are enough here, and a full `fold` of a whole
+            # bank's text would cost more than the rest of a `prep grade`.
+            text = "\n".join(_card_text(card) for card in self._cards)
+            self._words = frozenset(plain_words(text))
+        return word in self._words
+
+
+def _card_text(card: Card) -> str:
+    texts = [card.question, card.short_answer, card.title, *card.aliases]
+    for point in card.key_points:
+        texts.extend((point.point, *point.keywords, *point.contradicts))
+    for mistake in card.common_mistakes:
+        texts.extend((mistake.mistake, mistake.correction, *mistake.signals))
+    return "\n".join(texts)
+
+
+def bank_vocabulary(cards: Iterable[Card]) -> BankWords:
+    """The words of every card in a bank, for `assess(..., known=...)`."""
+    return BankWords(cards)
+
+
+# ---------------------------------------------------------------------------
+# The answer, parsed once
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # word positions in the answer, end exclusive
+    end: int
+    clause: int
+    negated: bool
+    refuted: bool
+    evidence: str
+
+
+@dataclass
+class _Clause:
+    text: str
+    start: int
+    end: int
+    refuted: bool = False
+    contrast: bool = False
+    question: bool = False
+
+
+class ParsedAnswer:
+    """An answer cut into clauses and indexed so each phrase is a few lookups.
 
     Comparing every keyword word with every answer word by edit distance
     would cost keywords × words comparisons. Instead the singular forms of the
-    answer's words, and their one-letter deletions, are indexed: two words
-    within one edit always share such a key (symmetric-deletion lookup), so
-    only the few answer words that do are checked exactly.
+    answer's words are indexed, and a typo is looked for only among the words
+    of similar length that are not real words.
     """
 
-    def __init__(self, answer: str):
-        self.words = normalise_words(answer)
+    def __init__(self, answer: str, known: Callable[[str], bool] = lambda _: False):
+        self.words: list[str] = []
+        self.clause_of: list[int] = []
+        self.clauses: list[_Clause] = []
+        self._known = known
+        for raw in _split_clauses(answer):
+            clause_words = [w for w in words(raw) if w not in DETERMINERS]
+            if not clause_words:
+                continue
+            index = len(self.clauses)
+            clause = _Clause(raw.strip(), len(self.words), len(self.words) + len(clause_words))
+            clause.contrast = clause_words[0] in _CONTRAST_OPENERS
+            clause.question = bool(_QUESTION_END_RE.search(raw))
+            self.words.extend(clause_words)
+            self.clause_of.extend([index] * len(clause_words))
+            self.clauses.append(clause)
         self._positions_by_form: dict[str, set[int]] = {}
         for position, word in enumerate(self.words):
             for form in singular_forms(word):
                 self._positions_by_form.setdefault(form, set()).add(position)
-        self._forms_by_deletion: dict[str, list[str]] | None = None
-        self._positions_cache: dict[str, frozenset[int]] = {}
+        self._cache: dict[str, frozenset[int]] = {}
+        self._by_deletion: dict[str, set[str]] | None = None
+        for cue in REFUTING_CUES:
+            for start, _, _ in self._spans([_content_words(cue)]):
+                self.clauses[self.clause_of[start]].refuted = True
 
-    def matches(self, keyword: str) -> bool:
-        words = _keyword_words(keyword)
-        if not words:
-            return False
-        candidates: AbstractSet[int] = self.positions_of(words[0])
-        for offset, word in enumerate(words[1:], start=1):
+    # -- matching ----------------------------------------------------------
+
+    def find(self, phrase: str) -> list[Match]:
+        """Every place the phrase or signal matches, with its polarity."""
+        parts = _signal_parts(phrase)
+        if not parts:
+            return []
+        matches = []
+        for start, end, own in self._spans(parts):
+            clause_index = self.clause_of[start]
+            clause = self.clauses[clause_index]
+            matches.append(
+                Match(
+                    start, end, clause_index,
+                    negated=clause.contrast or self._negated(start, end, own, clause),
+                    refuted=clause.refuted or clause.question,
+                    evidence=clause.text,
+                )
+            )
+        return matches
+
+    def find_asserted(self, phrase: str) -> str | None:
+        """The clause that asserts the phrase (matched, not negated, not reported), if any."""
+        for match in self.find(phrase):
+            if not match.negated and not match.refuted:
+                return match.evidence
+        return None
+
+    def clause_words(self) -> list[list[str]]:
+        return [self.words[c.start : c.end] for c in self.clauses]
+
+    def reads_as_sentences(self) -> bool:
+        for clause in self.clauses:
+            clause_words = self.words[clause.start : clause.end]
+            if len(clause_words) >= _MIN_SENTENCE_WORDS and _SENTENCE_GLUE & set(clause_words):
+                return True
+        return False
+
+    def _spans(self, parts: list[tuple[str, ...]]) -> list[tuple[int, int, frozenset[int]]]:
+        """(start, end, positions of the phrase's own words) for each match."""
+        found = []
+        for start in sorted(self._phrase_starts(parts[0])):
+            end = start + len(parts[0])
+            own = set(range(start, end))
+            clause = self.clause_of[start]
+            ok = True
+            for part in parts[1:]:
+                nexts = [
+                    s for s in self._phrase_starts(part)
+                    if end <= s <= end + SIGNAL_GAP and self.clause_of[s] == clause
+                    and self.clause_of[s + len(part) - 1] == clause
+                ]
+                if not nexts:
+                    ok = False
+                    break
+                end = min(nexts) + len(part)
+                own |= set(range(min(nexts), end))
+            if ok and self.clause_of[end - 1] == clause:
+                found.append((start, end, frozenset(own)))
+        return found
+
+    def _phrase_starts(self, phrase: tuple[str, ...]) -> set[int]:
+        candidates = set(self._positions(phrase[0]))
+        for offset, word in enumerate(phrase[1:], start=1):
             if not candidates:
-                return False
-            following = self.positions_of(word)
+                break
+            following = self._positions(word)
             candidates = {p for p in candidates if p + offset in following}
-        return bool(candidates)
+        return candidates
 
-    def positions_of(self, keyword_word: str) -> frozenset[int]:
-        """Positions of the answer words that one keyword word matches."""
-        cached = self._positions_cache.get(keyword_word)
+    def _negated(self, start: int, end: int, own: frozenset[int], clause: _Clause) -> bool:
+        first = max(clause.start, start - NEGATION_REACH)
+        for position in range(first, end):
+            if position in own or not self._is_negation(position):
+                continue
+            between = self.words[position + 1 : start]
+            if position < start and _SCOPE_ENDS & set(between):
+                continue
+            return True
+        return False
+
+    def _is_negation(self, position: int) -> bool:
+        word = self.words[position]
+        if word not in NEGATIONS:
+            return False
+        following = self.words[position + 1] if position + 1 < len(self.words) else ""
+        return following not in _NOT_NEGATING_NEXT.get(word, frozenset())
+
+    def _positions(self, word: str) -> frozenset[int]:
+        cached = self._cache.get(word)
         if cached is None:
-            cached = frozenset(self._find(keyword_word))
-            self._positions_cache[keyword_word] = cached
+            cached = frozenset(self._find_word(word))
+            self._cache[word] = cached
         return cached
 
-    def _find(self, keyword_word: str) -> set[int]:
-        if keyword_word.endswith("*"):
-            stem = keyword_word[:-1]
-            return {i for i, word in enumerate(self.words) if word.startswith(stem)}
+    def _find_word(self, word: str) -> set[int]:
+        if word.endswith("*"):
+            stem = word[:-1]
+            return {i for i, w in enumerate(self.words) if w.startswith(stem)}
         found: set[int] = set()
-        for form in singular_forms(keyword_word):
+        for form in singular_forms(word):
             found |= self._positions_by_form.get(form, set())
-            if len(keyword_word) >= TYPO_MIN_LENGTH and len(form) >= TYPO_MIN_LENGTH:
-                found |= self._one_edit_from(form)
+        if len(word) >= TYPO_MIN_LENGTH:
+            found |= self._typos_of(word)
         return found
 
-    def _one_edit_from(self, form: str) -> set[int]:
-        forms_by_deletion = self._deletion_index()
-        found: set[int] = set()
-        for key in _deletion_keys(form):
-            for answer_form in forms_by_deletion.get(key, ()):
-                if within_one_edit(form, answer_form):
-                    found |= self._positions_by_form[answer_form]
-        return found
-
-    def _deletion_index(self) -> dict[str, list[str]]:
-        # Built only when a long keyword word first needs it.
-        if self._forms_by_deletion is None:
-            self._forms_by_deletion = {}
+    def _typos_of(self, word: str) -> set[int]:
+        # Two words within one edit share a one-letter deletion (symmetric
+        # deletion), so only answer words that share one are compared.
+        if self._by_deletion is None:
+            self._by_deletion = {}
             for form in self._positions_by_form:
-                # A typo may delete a letter from a five-letter word.
                 if len(form) >= TYPO_MIN_LENGTH - 1:
                     for key in _deletion_keys(form):
-                        self._forms_by_deletion.setdefault(key, []).append(form)
-        return self._forms_by_deletion
+                        self._by_deletion.setdefault(key, set()).add(form)
+        found: set[int] = set()
+        for form in singular_forms(word):
+            if len(form) < TYPO_MIN_LENGTH:
+                continue
+            for key in _deletion_keys(form):
+                for answer_form in self._by_deletion.get(key, ()):
+                    if answer_form != form and within_one_edit(form, answer_form) and self._is_typo(answer_form):
+                        found |= self._positions_by_form[answer_form]
+        return found
 
-
-@lru_cache(maxsize=4096)
-def _keyword_words(keyword: str) -> tuple[str, ...]:
-    """A keyword's normalised words; a stem keeps its trailing `*`."""
-    return tuple(word + star for word, star in _KEYWORD_WORD_RE.findall(_fold(keyword)))
-
-
-@lru_cache(maxsize=65536)
-def singular_forms(word: str) -> frozenset[str]:
-    """The word and every singular it could be the plural of.
-
-    English plural endings are ambiguous ("biases" is bias+es, "causes" is
-    cause+s), so rather than guess one stem, each reading is kept and two
-    words match when their sets meet. "bias", "loss" and "gaussian" are left
-    whole, so nothing turns them into a different word.
-    """
-    forms = {word}
-    if word in _IRREGULAR_PLURALS:
-        forms.add(_IRREGULAR_PLURALS[word])
-        return frozenset(forms)
-    if word.endswith("ies") and len(word) - 3 >= _MIN_STEM - 1:
-        forms.add(word[:-3] + "y")  # penalties -> penalty
-    if word.endswith("es") and len(word) - 2 >= _MIN_STEM:
-        stem = word[:-2]
-        if stem.endswith(_ES_AFTER):
-            forms.add(stem)  # losses -> loss, biases -> bias, batches -> batch
-    plural_s = word.endswith("s") and not word.endswith(_NOT_PLURAL_ENDINGS)
-    if plural_s and len(word) - 1 >= _MIN_STEM:
-        forms.add(word[:-1])  # outliers -> outlier, movies -> movie
-    return frozenset(forms)
+    def _is_typo(self, answer_word: str) -> bool:
+        # A real word is what the user meant: "based" is not "biased" mistyped.
+        return not is_real_word(answer_word, self._known)
 
 
 @lru_cache(maxsize=65536)
@@ -233,27 +499,14 @@ def _deletion_keys(word: str) -> frozenset[str]:
     return frozenset([word, *(word[:i] + word[i + 1 :] for i in range(len(word)))])
 
 
-def within_one_edit(a: str, b: str) -> bool:
-    """True when one insertion, deletion, substitution or swap of adjacent
-    letters turns `a` into `b` (or they are equal)."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    start = 0
-    shorter = min(la, lb)
-    while start < shorter and a[start] == b[start]:
-        start += 1
-    if la == lb:
-        if a[start + 1 :] == b[start + 1 :]:
-            return True  # substitution
-        return (
-            start + 1 < la
-            and a[start] == b[start + 1]
-            and a[start + 1] == b[start]
-            and a[start + 2 :] == b[start + 2 :]
-        )  # adjacent swap
-    if la > lb:
-        return a[start + 1 :] == b[start:]
-    return a[start:] == b[start + 1 :]
+def _split_clauses(answer: str) -> list[str]:
+    pieces: list[str] = []
+    last = 0
+    for match in _CLAUSE_SPLIT_RE.finditer(answer):
+        cut = match.start()
+        # Keep a "?" with its clause, so a question can be recognised.
+        keep = answer[last : match.end()] if match.group() == "?" else answer[last:cut]
+        pieces.append(keep)
+        last = match.end() if match.group() else cut
+    pieces.append(answer[last:])
+    return [p for p in pieces if p.strip()]

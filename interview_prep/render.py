@@ -147,10 +147,14 @@ def follow_ups(card: Card) -> RenderableType:
 def card_bottom(card: Card) -> Group:
     """Everything in `prep explain` below the snippet."""
     parts: list[RenderableType] = []
+    if card.answers and card.answers.wrong:
+        from .grading import assess
+
+        parts.append(weak_example(card, assess(card.answers.wrong[0].text, card)))
     if card.follow_ups:
         parts.append(follow_ups(card))
     if card.common_mistakes:
-        parts.append(section("Common mistakes", bullet_list(card.common_mistakes, "✗", "red")))
+        parts.append(common_mistakes(card))
     if card.related:
         parts.append(section("Related", Padding(Text(", ".join(card.related), style="cyan"), (0, 0, 0, 2), expand=False)))
     return Group(*parts)
@@ -215,26 +219,112 @@ RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 
-def reveal(card: Card, coverage, seconds: float, suggested: int | None, mode: str) -> Group:
+def common_mistakes(card: Card) -> Group:
+    rows = []
+    for mistake in card.common_mistakes:
+        item = Text(mistake.mistake)
+        if mistake.correction:
+            item.append(f" {mistake.correction}", style="dim")
+        rows.append((Text("✗", style="red"), item))
+    return section("Common mistakes", marked_rows(rows))
+
+
+# How each key point's status is marked, in colour and in words for a pipe.
+POINT_MARKS = {"covered": ("✓", "bold green"), "missed": ("✗", "bold red"), "contradicted": ("⚠", "bold magenta")}
+
+
+def quoted(evidence: str, limit: int = 90) -> str:
+    text = " ".join(evidence.split())
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def assessment_parts(assessment) -> list[RenderableType]:
+    """Caught mistakes first, then each key point with the words that earned or lost it."""
+    parts: list[RenderableType] = []
+    if assessment.mistakes or assessment.contradicted:
+        rows = []
+        for caught in assessment.mistakes:
+            item = Text.assemble(("You said ", "bold"), quoted(caught.evidence), "\n",
+                                 (caught.mistake.mistake, "red"))
+            if caught.mistake.correction:
+                item.append(f"\n{caught.mistake.correction}", style="green")
+            rows.append((Text("✗", style="bold red"), item))
+        for point in assessment.contradicted:
+            item = Text.assemble(("You said ", "bold"), quoted(point.evidence or ""), "\n",
+                                 ("That contradicts: ", "red"), (point.point.point, "green"))
+            rows.append((Text("⚠", style="bold magenta"), item))
+        count = assessment.wrong_count
+        parts.append(section(f"What you got wrong ({count})", marked_rows(rows)))
+    rows = []
+    for result in assessment.points:
+        mark, style = POINT_MARKS[result.status.value]
+        item = Text(result.point.point)
+        if result.status.value == "covered":
+            item.append(f"  {quoted(result.evidence or '', 60)}", style="dim")
+        elif result.status.value == "contradicted":
+            item.append("  (contradicted)", style="magenta")
+        rows.append((Text(mark, style=style), item))
+    title = f"Key points: you covered {assessment.covered} of {assessment.total}"
+    if assessment.contradicted:
+        title += f", contradicted {len(assessment.contradicted)}"
+    parts.append(section(title, marked_rows(rows)))
+    if assessment.answered and not assessment.reads_as_sentences:
+        parts.append(Padding(Text("A list of words is not an answer: say why, in sentences.", style="yellow"),
+                             (1, 0, 0, 2), expand=False))
+    return parts
+
+
+def assessment_view(assessment) -> Group:
+    """What `prep grade` prints."""
+    rating = assessment.suggested
+    verdict = Text.assemble("\nSuggested rating: ", (f"{int(rating)} {rating.label}", RATING_STYLE[int(rating)]))
+    return Group(*assessment_parts(assessment), verdict)
+
+
+def assessment_json(card: Card, assessment) -> dict:
+    """The assessment as one object, for scripts and editors (documented in the README)."""
+    mistakes = [
+        {"mistake": c.mistake.mistake, "correction": c.mistake.correction, "evidence": c.evidence}
+        for c in assessment.mistakes
+    ] + [
+        {"mistake": f"contradicts: {p.point.point}", "correction": p.point.point, "evidence": p.evidence}
+        for p in assessment.contradicted
+    ]
+    return {
+        "card": card.id,
+        "covered": assessment.covered,
+        "total": assessment.total,
+        "suggested": assessment.suggested.label,
+        "points": [
+            {"point": p.point.point, "status": p.status.value, "evidence": p.evidence} for p in assessment.points
+        ],
+        "mistakes": mistakes,
+    }
+
+
+def weak_example(card: Card, assessment) -> RenderableType:
+    """A card's wrong example answer and its live assessment: "a weak answer, and why"."""
+    assert card.answers is not None and card.answers.wrong
+    example = card.answers.wrong[0]
+    return section(
+        "A weak answer, and why",
+        Group(Padding(Text(example.text, style="italic"), (0, 0, 0, 2), expand=False),
+              *assessment_parts(assessment)),
+    )
+
+
+def reveal(card: Card, assessment, seconds: float, suggested: int | None, mode: str) -> Group:
     """The model answer, and how the typed answer compares with it."""
     parts: list[RenderableType] = [
         section("Model answer", body(card.short_answer)),
     ]
-    if coverage is not None:
-        rows = []
-        for point in coverage.points:
-            if point.covered:
-                rows.append((Text("✓", style="bold green"),
-                             Text.assemble(point.point.point, (f"  ({point.matched})", "dim"))))
-            else:
-                rows.append((Text("✗", style="bold red"), Text(point.point.point)))
-        title = f"Key points: you covered {coverage.covered} of {coverage.total}"
-        parts.append(section(title, marked_rows(rows)))
+    if assessment is not None:
+        parts.extend(assessment_parts(assessment))
     else:
         parts.append(section("Key points", bullet_list([kp.point for kp in card.key_points])))
     if mode == "quiz":
         if card.common_mistakes:
-            parts.append(section("Common mistakes", bullet_list(card.common_mistakes, "✗", "red")))
+            parts.append(common_mistakes(card))
         if card.follow_ups:
             parts.append(follow_ups(card))
     timing = Text.assemble("\n", (f"{seconds:.0f} s", "bold"), " on this answer")
@@ -248,6 +338,10 @@ def reveal(card: Card, coverage, seconds: float, suggested: int | None, mode: st
 def explanation(card: Card) -> Group:
     """What `e` shows in a session: the parts of a card the reveal leaves out."""
     parts = _explanation_parts(card)
+    if card.answers and card.answers.wrong:
+        from .grading import assess
+
+        parts.append(weak_example(card, assess(card.answers.wrong[0].text, card)))
     if not parts:
         parts.append(Text("This card has no further explanation.", style="dim"))
     return Group(*parts)

@@ -15,16 +15,7 @@ from functools import lru_cache
 
 import fsrs  # module level on purpose: the CLI imports this whole module lazily
 
-
-class Rating(IntEnum):
-    AGAIN = 1
-    HARD = 2
-    GOOD = 3
-    EASY = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
+from .ratings import Rating
 
 
 @dataclass(frozen=True)

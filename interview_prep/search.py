@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .bank import Bank, normalise_name
 from .cards import Card
 from .errors import LookupFailed
-from .grading import normalise_words
+from .text import search_stem, words
 
 # How close a typed name must be to a card's id, alias or title (difflib ratio).
 NAME_MATCH_CUTOFF = 0.8
@@ -74,21 +74,10 @@ def _shell_quote(text: str) -> str:
 # Free-text search: BM25 over weighted fields.
 
 
-def stem(word: str) -> str:
-    """A light stemmer: enough that 'losses', 'outliers' and 'penalties' meet their singulars."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
-        return word[:-1]
-    return word
-
-
 def terms(text: str) -> list[str]:
-    # Words are what the grader calls words (Unicode-folded, apostrophes
-    # dropped, hyphens splitting), so search and grading never disagree on one.
-    return [stem(w) for w in normalise_words(text) if w not in STOPWORDS]
+    # Words are what the grader calls words (text.py), so search and grading
+    # never disagree on one; search then stems harder than grading may.
+    return [search_stem(w) for w in words(text) if w not in STOPWORDS]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from .bank import Bank
 from .cards import Card, FollowUp, Tier
-from .grading import Coverage, grade_answer, suggest_rating
+from .grading import Assessment, BankWords, assess
 
 RATING_LABELS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 QUIZ_MENU = (
@@ -35,7 +35,7 @@ MAX_FOLLOW_UP_DEPTH = 3
 class SessionIO(Protocol):
     def question(self, card: Card, position: int, total: int, depth: int) -> None: ...
     def read_answer(self, optional: bool) -> str | None: ...
-    def reveal(self, card: Card, coverage: Coverage | None, seconds: float, suggested: int | None,
+    def reveal(self, card: Card, assessment: Assessment | None, seconds: float, suggested: int | None,
                mode: str) -> None: ...
     def read_key(self, menu: Sequence[tuple[str, str]], suggested: int | None) -> str | None: ...
     def explanation(self, card: Card) -> None: ...
@@ -152,6 +152,7 @@ class StudySession:
         self.snippet_timeout = snippet_timeout
         self.result = SessionResult(mode=mode)
         self.asked: set[str] = set()
+        self._bank_words = BankWords(bank)
 
     def run(self) -> SessionResult:
         try:
@@ -197,10 +198,10 @@ class StudySession:
             raise Quit("quit")
         seconds = self.clock() - started
         answered = bool(answer.strip())
-        coverage = grade_answer(answer, card.key_points) if answered else None
+        coverage = assess(answer, card, self._bank_words) if answered else None
         # Without a typed answer there is nothing to grade: in a quiz that is
         # a miss; in a drill, where typing is optional, the user judges alone.
-        suggested = suggest_rating(coverage, answered) if coverage else (1 if self.mode == "quiz" else None)
+        suggested = int(coverage.suggested) if coverage else (1 if self.mode == "quiz" else None)
         self.io.reveal(card, coverage, seconds, suggested, self.mode)
         return self._menu(card, coverage, seconds, suggested, position, depth, follow_up_of)
 
@@ -237,6 +238,7 @@ class StudySession:
                 covered=_covered(coverage),
                 total_points=len(card.key_points),
                 mode=self.mode,
+                mistakes=coverage.wrong_count if coverage else 0,
             )
         )
         outcome = Outcome(card, rating, _covered(coverage), len(card.key_points), seconds, follow_up_of)
@@ -267,5 +269,5 @@ class StudySession:
         self.io.message("Back to this question: rate it, or take another follow-up.")
 
 
-def _covered(coverage: Coverage | None) -> int:
+def _covered(coverage: Assessment | None) -> int:
     return coverage.covered if coverage else 0

@@ -44,6 +44,8 @@ class Review:
     covered: int
     total_points: int
     mode: str  # "quiz" or "drill"
+    # Misconceptions caught and key points contradicted in the typed answer.
+    mistakes: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reviewed_at", scheduler.as_utc(self.reviewed_at))
@@ -89,12 +91,17 @@ def _index_lookups(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX memory_due ON memory (due)")
 
 
+def _count_mistakes(conn: sqlite3.Connection) -> None:
+    # Reviews from before grading caught mistakes are recorded as 0 caught.
+    conn.execute("ALTER TABLE review ADD COLUMN mistakes INTEGER NOT NULL DEFAULT 0")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # MIGRATIONS[i] takes a database from version i to i + 1 (PRAGMA user_version).
 # Append only: a released migration never changes, since files in the wild
 # have already run it.
-MIGRATIONS: list[Migration] = [_create_tables, _index_lookups]
+MIGRATIONS: list[Migration] = [_create_tables, _index_lookups, _count_mistakes]
 
 
 def schema_version() -> int:
@@ -150,7 +157,7 @@ class ReviewStore:
             memory = scheduler.review(previous, review.card_id, Rating(review.rating), review.reviewed_at)
             conn.execute(
                 "INSERT INTO review (card_id, reviewed_at, rating, seconds, covered,"
-                " total_points, mode) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " total_points, mode, mistakes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     review.card_id,
                     _to_text(review.reviewed_at),
@@ -159,6 +166,7 @@ class ReviewStore:
                     int(review.covered),
                     int(review.total_points),
                     review.mode,
+                    int(review.mistakes),
                 ),
             )
             conn.execute(
@@ -184,7 +192,7 @@ class ReviewStore:
 
     def reviews(self, since: datetime | None = None) -> list[Review]:
         """Reviews at or after `since` (all if None), oldest first."""
-        query = "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode FROM review"
+        query = "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes FROM review"
         parameters: tuple[str, ...] = ()
         if since is not None:
             query += " WHERE reviewed_at >= ?"
@@ -213,7 +221,7 @@ class ReviewStore:
             ) from exc
 
     def _review_from_row(self, row: tuple) -> Review:
-        card_id, reviewed_at, rating, seconds, covered, total_points, mode = row
+        card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes = row
         try:
             return Review(
                 card_id=card_id,
@@ -223,6 +231,7 @@ class ReviewStore:
                 covered=int(covered),
                 total_points=int(total_points),
                 mode=mode,
+                mistakes=int(mistakes),
             )
         except (ValueError, TypeError) as exc:
             raise StoreError(

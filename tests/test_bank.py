@@ -20,7 +20,11 @@ def test_good_bank_loads_every_field():
     mean = bank.get("toy-mean")
     assert mean.tier is Tier.CORE
     assert mean.aliases == ("toy average", "arithmetic mean")
-    assert mean.key_points[1].keywords == ("outlier*", "squar*")
+    assert mean.key_points[1].keywords == ("outlier*", "extreme value*")
+    assert mean.common_mistakes[0].signals == ("median ... minimi* ... squared", "median ... squared error")
+    assert mean.answers.wrong[0].mistake == 1
+    # A plain string is still a mistake (format 1), without signals.
+    assert bank.get("toy-theory").common_mistakes[0].signals == ()
     assert mean.snippet.output == "mean = 3.0\nsquared error = 14.0\n"
     assert mean.follow_ups[0].card == "toy-median"
     assert mean.follow_ups[1].card is None
@@ -49,6 +53,9 @@ BAD_CASES = {
     "bad-key-point": ("toy/pointless.yaml", 8, r"key_points\[0\]\.keywords must be a non-empty list"),
     "bad-snippet": ("toy/mute.yaml", 10, r"snippet\.output must be text"),
     "stray-file": ("stray.yaml", 1, r"not loaded: cards live at <bank>/<topic>/<id>\.yaml"),
+    "bad-signal": ("toy/hollow.yaml", 11, r"signal 'it is \.\.\. the \.\.\. ': every part between '\.\.\.' needs a word"),
+    "bad-mistake": ("toy/muddle.yaml", 11, r"common_mistakes\[0\] has unknown field 'corection'"),
+    "bad-answers": ("toy/numbered.yaml", 16, r"answers\.wrong\[0\]\.mistake must be the number \(1 to 1\) of a common mistake"),
 }
 
 

@@ -179,7 +179,7 @@ def test_prep_alone_shows_help_listing_study_commands_first(cli):
     assert result.stderr == ""
     commands = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
     assert commands[:3] == ["quiz", "drill", "stats"]
-    assert set(commands) == {"quiz", "drill", "stats", "explain", "search", "list", "topics", "run", "check"}
+    assert set(commands) == {"quiz", "drill", "stats", "explain", "grade", "search", "list", "topics", "run", "check"}
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in BAD_BANKS.iterdir()))

@@ -202,7 +202,7 @@ def test_an_unreadable_memory_row_is_reported(tmp_path):
 def test_new_database_has_the_full_schema(tmp_path):
     path = tmp_path / "deep" / "er" / "progress.sqlite3"  # missing folders are created
     ReviewStore(path).close()
-    assert user_version(path) == len(MIGRATIONS) == 2
+    assert user_version(path) == len(MIGRATIONS) == 3
     with raw(path) as conn:
         columns = {
             table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
@@ -210,7 +210,8 @@ def test_new_database_has_the_full_schema(tmp_path):
         }
         journal_mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert columns == {
-        "review": ["id", "card_id", "reviewed_at", "rating", "seconds", "covered", "total_points", "mode"],
+        "review": ["id", "card_id", "reviewed_at", "rating", "seconds", "covered", "total_points", "mode",
+                   "mistakes"],
         "memory": ["card_id", "due", "last_review", "stability", "difficulty", "state", "fsrs_json"],
     }
     assert index_names(path) == {"review_card_id", "memory_due"}
@@ -275,12 +276,19 @@ def test_migrates_a_version_1_file_keeping_its_data(tmp_path):
     assert index_names(path) == set()
     with ReviewStore(path) as progress:
         assert progress.reviews() == [
-            Review("mse", T0, rating=3, seconds=12.0, covered=2, total_points=5, mode="drill")
+            Review("mse", T0, rating=3, seconds=12.0, covered=2, total_points=5, mode="drill", mistakes=0)
         ]
         assert progress.memories()["mse"].fsrs_json == fsrs_json
         progress.record(a_review("mse", 60))
-    assert user_version(path) == 2
+    assert user_version(path) == 3
     assert index_names(path) == {"review_card_id", "memory_due"}
+
+
+def test_a_review_keeps_how_many_mistakes_were_caught(tmp_path):
+    with ReviewStore(tmp_path / "p.sqlite3") as progress:
+        progress.record(a_review("mse", 0, rating=1, mistakes=2))
+        progress.record(a_review("mse", 60))
+        assert [r.mistakes for r in progress.reviews()] == [2, 0]
 
 
 def test_each_migration_commits_on_its_own(tmp_path, monkeypatch):
@@ -307,7 +315,7 @@ def test_a_newer_database_is_refused_and_left_alone(tmp_path):
     with pytest.raises(StoreError) as error:
         ReviewStore(path)
     assert str(error.value) == (
-        f"{path}: progress database is version 7; this prep understands up to 2; upgrade prep"
+        f"{path}: progress database is version 7; this prep understands up to 3; upgrade prep"
     )
     assert path.read_bytes() == before
 

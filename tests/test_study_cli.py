@@ -32,7 +32,7 @@ def test_a_mock_quiz_session(cli, isolated_env):
     out = result.output
     assert "1/3  toy · core · toy-mean" in out
     assert "Key points: you covered 2 of 3" in out
-    assert "✓ The mean minimises squared error.  (mean)" in out
+    assert "✓ The mean minimises squared error.  “The mean minimises squared error”" in out
     assert "✗ The derivative is zero at the optimum." in out
     assert "suggested rating: 3 good" in out
     assert "squared error = 14.0" in out and "✓ matches the stored output" in out

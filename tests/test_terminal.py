@@ -34,7 +34,7 @@ def test_a_quiz_in_a_real_terminal(isolated_env):
     child = spawn(isolated_env, "quiz", "--topic", "toy", "--tier", "core", "-n", "1")
     child.expect("Which single number minimises the squared error")
     child.expect("Your answer")
-    child.sendline("The mean minimises squared error")
+    child.sendline("The mean minimises it, and an outlier pulls it far")
     child.sendline("")
     child.expect("you covered 2 of 3")
     child.expect("Rate")
