@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .cards import Card, FollowUp, GradingExamples, KeyPoint, Mistake, Snippet, Tier, WrongExample
 from .errors import BankError, CardError, LookupFailed
@@ -34,7 +35,17 @@ OPTIONAL_FIELDS = (
     "answers",
 )
 ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
-STRING_FIELDS = ("id", "title", "topic", "tier", "question", "short_answer", "intuition", "math", "worked_example")
+STRING_FIELDS = (
+    "id",
+    "title",
+    "topic",
+    "tier",
+    "question",
+    "short_answer",
+    "intuition",
+    "math",
+    "worked_example",
+)
 STRING_LIST_FIELDS = ("aliases", "tags", "related")
 
 
@@ -47,15 +58,17 @@ def packaged_bank_dir() -> Path:
     return here.parent / "question_bank"
 
 
-def bank_dirs(extra: Sequence[Path] = (), environ: dict[str, str] | None = None) -> list[Path]:
+def bank_dirs(extra: Sequence[Path] = (), environ: Mapping[str, str] | None = None) -> list[Path]:
     """The packaged bank, then PREP_BANK's folders, then each --bank folder, without repeats."""
     environ = os.environ if environ is None else environ
     from_env = [Path(p) for p in environ.get(BANK_ENV, "").split(os.pathsep) if p.strip()]
     dirs: list[Path] = []
     seen: set[Path] = set()
-    for source, path in [("packaged", packaged_bank_dir())] + [(BANK_ENV, p) for p in from_env] + [
-        ("--bank", p) for p in extra
-    ]:
+    for source, path in (
+        [("packaged", packaged_bank_dir())]
+        + [(BANK_ENV, p) for p in from_env]
+        + [("--bank", p) for p in extra]
+    ):
         if not path.is_dir():
             raise BankError(f"{source} folder {str(path)!r} does not exist or is not a folder")
         resolved = path.resolve()
@@ -69,7 +82,7 @@ def bank_dirs(extra: Sequence[Path] = (), environ: dict[str, str] | None = None)
 # Parsing one file
 
 
-def _yaml_loader():
+def _yaml_loader() -> Any:
     import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -109,7 +122,7 @@ def _parse_yaml(path: Path, raw: bytes) -> _Parsed:
     return _Parsed(data, lines)
 
 
-def _index_lines(node, lines: dict[str, int]) -> tuple[int, str] | None:
+def _index_lines(node: Any, lines: dict[str, int]) -> tuple[int, str] | None:
     """Record the line of each field and list item; report a field given twice."""
     import yaml
 
@@ -134,6 +147,9 @@ def _index_lines(node, lines: dict[str, int]) -> tuple[int, str] | None:
 
 # ---------------------------------------------------------------------------
 # Validating one card's fields
+
+# How a validator reports a problem: the field (for its line) and the message.
+Report = Callable[[str | None, str], None]
 
 
 def _type_name(value: object) -> str:
@@ -203,6 +219,8 @@ def _build_card(path: Path, parsed: _Parsed) -> tuple[Card | None, list[CardErro
 
     if errors:
         return None, errors
+    # Every check above passed, so these hold; the asserts tell the type checker.
+    assert isinstance(card_id, str) and isinstance(topic, str) and tier is not None
     card = Card(
         id=card_id,
         title=data["title"].strip(),
@@ -238,7 +256,7 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _key_points(value, err) -> tuple[KeyPoint, ...]:
+def _key_points(value: object, err: Report) -> tuple[KeyPoint, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not value:
@@ -266,12 +284,16 @@ def _key_points(value, err) -> tuple[KeyPoint, ...]:
             err(where, f"key_points[{i}].keywords must be a non-empty list of text items")
             continue
         points.append(
-            KeyPoint(point.strip(), tuple(k.strip().lower() for k in keywords), tuple(c.strip() for c in contradicts))
+            KeyPoint(
+                point.strip(),
+                tuple(k.strip().lower() for k in keywords),
+                tuple(c.strip() for c in contradicts),
+            )
         )
     return tuple(points)
 
 
-def _signals_ok(signals: list[str], err, where: str) -> bool:
+def _signals_ok(signals: list[str], err: Report, where: str) -> bool:
     from .grading import signal_problem
 
     ok = True
@@ -283,7 +305,7 @@ def _signals_ok(signals: list[str], err, where: str) -> bool:
     return ok
 
 
-def _mistakes(value, err) -> tuple[Mistake, ...]:
+def _mistakes(value: object, err: Report) -> tuple[Mistake, ...]:
     """Plain strings (format 1) or {mistake, correction, signals} mappings."""
     if not isinstance(value, list):
         err("common_mistakes", f"field 'common_mistakes' must be a list, not {_type_name(value)}")
@@ -295,7 +317,10 @@ def _mistakes(value, err) -> tuple[Mistake, ...]:
             mistakes.append(Mistake(item.strip()))
             continue
         if not isinstance(item, dict):
-            err(where, f"common_mistakes[{i}] must be text or a mapping with 'mistake', 'correction' and 'signals'")
+            err(
+                where,
+                f"common_mistakes[{i}] must be text or a mapping with 'mistake', 'correction' and 'signals'",
+            )
             continue
         extra = sorted(set(item) - {"mistake", "correction", "signals"})
         if extra:
@@ -316,7 +341,7 @@ def _mistakes(value, err) -> tuple[Mistake, ...]:
     return tuple(mistakes)
 
 
-def _answers(value, mistakes: int, err) -> GradingExamples | None:
+def _answers(value: object, mistakes: int, err: Report) -> GradingExamples | None:
     if not isinstance(value, dict):
         err("answers", f"field 'answers' must be a mapping with 'good' and 'wrong', not {_type_name(value)}")
         return None
@@ -339,30 +364,39 @@ def _answers(value, mistakes: int, err) -> GradingExamples | None:
             err("answers.wrong", f"answers.wrong[{i}] must be a mapping with 'text' and 'mistake'")
             continue
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= mistakes:
-            err("answers.wrong", f"answers.wrong[{i}].mistake must be the number (1 to {mistakes}) of a common mistake")
+            err(
+                "answers.wrong",
+                f"answers.wrong[{i}].mistake must be the number (1 to {mistakes}) of a common mistake",
+            )
             continue
         wrong.append(WrongExample(text.strip(), number))
     return GradingExamples(tuple(g.strip() for g in good), tuple(wrong))
 
 
-def _snippet(value, err) -> Snippet | None:
+def _snippet(value: object, err: Report) -> Snippet | None:
     if not isinstance(value, dict):
         err("snippet", f"field 'snippet' must be a mapping with 'code' and 'output', not {_type_name(value)}")
         return None
     extra = sorted(set(value) - {"code", "output"})
     if extra:
-        err(f"snippet.{extra[0]}", f"snippet has unknown field {extra[0]!r}{_did_you_mean(extra[0], ['code', 'output'])}")
+        err(
+            f"snippet.{extra[0]}",
+            f"snippet has unknown field {extra[0]!r}{_did_you_mean(extra[0], ['code', 'output'])}",
+        )
     code, output = value.get("code"), value.get("output")
     if not (isinstance(code, str) and code.strip()):
         err("snippet.code" if "code" in value else "snippet", "snippet.code must be non-empty text")
         return None
     if not isinstance(output, str):
-        err("snippet.output" if "output" in value else "snippet", "snippet.output must be text (what the code prints)")
+        err(
+            "snippet.output" if "output" in value else "snippet",
+            "snippet.output must be text (what the code prints)",
+        )
         return None
     return Snippet(code, output)
 
 
-def _follow_ups(value, err) -> tuple[FollowUp, ...]:
+def _follow_ups(value: object, err: Report) -> tuple[FollowUp, ...]:
     if not isinstance(value, list):
         err("follow_ups", f"field 'follow_ups' must be a list, not {_type_name(value)}")
         return ()
@@ -413,7 +447,7 @@ class Bank:
     def __len__(self) -> int:
         return len(self.cards)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Card]:
         return iter(self.cards.values())
 
     def get(self, card_id: str) -> Card | None:
@@ -440,6 +474,24 @@ class Bank:
             and (not tags or set(tags) & set(card.tags))
         ]
         return sorted(chosen, key=lambda c: (c.topic, c.tier.rank, c.id))
+
+    def choose(
+        self,
+        topics: Sequence[str] = (),
+        tiers: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        *,
+        allow_none: bool = False,
+    ) -> list[Card]:
+        """The cards a user's --topic, --tier and --tag pick, each name checked.
+
+        An unknown topic, tier or tag is a LookupFailed naming the choices;
+        so is a selection that leaves no card, unless `allow_none`.
+        """
+        chosen = self.select(self.check_topics(topics), parse_tiers(tiers), self.check_tags(tags))
+        if not chosen and not allow_none:
+            raise LookupFailed("no cards match those filters; see: prep topics")
+        return chosen
 
     def check_topics(self, topics: Sequence[str]) -> list[str]:
         known = self.topics()
@@ -490,7 +542,11 @@ def load_bank(folders: Sequence[Path]) -> Bank:
             if card.id in where:
                 other = where[card.id]
                 bank.problems.append(
-                    CardError(path, card.line_of("id"), f"duplicate id {card.id!r}: also {other.path}:{other.line_of('id')}")
+                    CardError(
+                        path,
+                        card.line_of("id"),
+                        f"duplicate id {card.id!r}: also {other.path}:{other.line_of('id')}",
+                    )
                 )
                 continue
             where[card.id] = card
@@ -504,9 +560,7 @@ def load_bank(folders: Sequence[Path]) -> Bank:
 def _card_files(folder: Path, bank: Bank) -> list[Path]:
     files = sorted(folder.glob("*/*.yaml"))
     for stray in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yml")):
-        bank.problems.append(
-            CardError(stray, 1, "not loaded: cards live at <bank>/<topic>/<id>.yaml")
-        )
+        bank.problems.append(CardError(stray, 1, "not loaded: cards live at <bank>/<topic>/<id>.yaml"))
     return files
 
 
@@ -611,7 +665,7 @@ def load_cached(folders: Sequence[Path], cache: Path) -> Bank | None:
         fingerprint = _fingerprint(folders)
         with open(_cache_file(cache, folders), "rb") as f:
             stored_fingerprint, bank = pickle.load(f)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any unreadable cache is only a slower start
         # A missing, stale or unreadable cache is only a slower start.
         return None
     return bank if stored_fingerprint == fingerprint and isinstance(bank, Bank) else None
@@ -631,7 +685,7 @@ def save_cached(bank: Bank, cache: Path) -> None:
             pickle.dump((_fingerprint(bank.folders), bank), f, protocol=pickle.HIGHEST_PROTOCOL)
         # Atomic, so a concurrent reader sees the old cache or the new one, never half.
         os.replace(temp, target)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a cache that cannot be written must never stop a lookup
         # Not being able to cache (read-only home, full disk) must never stop a lookup.
         if temp and os.path.exists(temp):
             os.unlink(temp)

@@ -6,10 +6,14 @@ import os
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .bank import Bank
 from .cards import Card
 from .runner import DEFAULT_TIMEOUT, RunResult, outputs_match, run_snippet
+
+if TYPE_CHECKING:
+    from .grading import Assessment
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class SnippetCheck:
 
     @property
     def ok(self) -> bool:
+        assert self.card.snippet is not None  # only cards with a snippet are run
         return self.result.ok and outputs_match(self.card.snippet.output, self.result.stdout)
 
     def problem(self) -> str | None:
@@ -53,6 +58,11 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def snippets_to_run(bank: Bank, only: AbstractSet[str] = frozenset(), run: bool = True) -> list[Card]:
+    """The valid cards whose snippets `check_bank` runs."""
+    return [card for card in bank if card.snippet and run and (not only or card.id in only)]
+
+
 def check_bank(
     bank: Bank,
     *,
@@ -70,11 +80,11 @@ def check_bank(
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     chosen = [card for card in bank if not only or card.id in only]
-    cards: Sequence[Card] = [card for card in chosen if card.snippet and run]
+    cards = snippets_to_run(bank, only, run)
     results: dict[str, SnippetCheck] = {}
     # Threads are enough: each one waits on its own child process.
     with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
-        futures = {pool.submit(run_snippet, card.snippet.code, timeout=timeout): card for card in cards}
+        futures = {pool.submit(run_snippet, _code(card), timeout=timeout): card for card in cards}
         for future in as_completed(futures):
             card = futures[future]
             check = SnippetCheck(card, future.result())
@@ -83,6 +93,11 @@ def check_bank(
                 on_done(check)
     ordered = tuple(results[card.id] for card in cards)
     return CheckReport(bank, ordered, check_grading(bank, chosen))
+
+
+def _code(card: Card) -> str:
+    assert card.snippet is not None
+    return card.snippet.code
 
 
 def check_grading(bank: Bank, cards: Sequence[Card] | None = None) -> tuple[str, ...]:
@@ -102,17 +117,17 @@ def check_grading(bank: Bank, cards: Sequence[Card] | None = None) -> tuple[str,
 MAX_SHARED_RUN = 4
 
 
-def grading_problems(card: Card, vocabulary=None) -> list[str]:
+def grading_problems(card: Card, vocabulary: Callable[[str], bool] | None = None) -> list[str]:
     """Located lines for every way the card's grading fails its own examples."""
+    from .domain import Rating
     from .grading import assess, is_echo, question_forms
-    from .ratings import Rating
 
     problems: list[str] = []
 
     def at(field: str, message: str) -> None:
         problems.append(f"{card.path}:{card.lines.get(field) or card.line_of(field)}: {message}")
 
-    def grade(text: str):
+    def grade(text: str) -> Assessment:
         return assess(text, card, vocabulary)
 
     echoes = question_forms(card.question)
@@ -127,12 +142,17 @@ def grading_problems(card: Card, vocabulary=None) -> list[str]:
         at("question", f"the question typed back covers a key point (by {covered[0]!r})")
 
     own = grade(card.short_answer)
-    for i, result in enumerate(own.points):
-        if not result.covered:
-            at(f"key_points[{i}]", f"the short answer does not cover key point {i + 1} ({result.status.value})")
+    for i, point_result in enumerate(own.points):
+        if not point_result.covered:
+            at(
+                f"key_points[{i}]",
+                f"the short answer does not cover key point {i + 1} ({point_result.status.value})",
+            )
     for caught in own.mistakes:
-        at(f"common_mistakes[{caught.number - 1}]",
-           f"the short answer trips the signals of mistake {caught.number}: {caught.evidence!r}")
+        at(
+            f"common_mistakes[{caught.number - 1}]",
+            f"the short answer trips the signals of mistake {caught.number}: {caught.evidence!r}",
+        )
 
     if card.answers is None:
         return problems
@@ -144,32 +164,52 @@ def grading_problems(card: Card, vocabulary=None) -> list[str]:
         if result.mistakes:
             caught = result.mistakes[0]
             at("answers.good", f"{label} has mistake {caught.number} caught in {caught.evidence!r}")
-        for point in result.contradicted:
-            at("answers.good", f"{label} contradicts key point {card.key_points.index(point.point) + 1} "
-                               f"in {point.evidence!r}")
+        for contradiction in result.contradicted:
+            at(
+                "answers.good",
+                f"{label} contradicts key point {card.key_points.index(contradiction.point) + 1} "
+                f"in {contradiction.evidence!r}",
+            )
         if result.suggested < Rating.GOOD:
-            at("answers.good", f"{label} is suggested {result.suggested.label} "
-                               f"(covers {result.covered} of {result.total})")
+            at(
+                "answers.good",
+                f"{label} is suggested {result.suggested.label} (covers {result.covered} of {result.total})",
+            )
         shared = short_runs & _runs(text)
         if shared:
-            at("answers.good", f"{label} shares {' '.join(sorted(shared)[0])!r} with the short answer")
+            at("answers.good", f"{label} shares {' '.join(min(shared))!r} with the short answer")
         refutes_one = refutes_one or _names_a_mistake(text, card)
     if card.answers.good and card.common_mistakes and not refutes_one:
-        at("answers.good", "no good answer names and refutes a common mistake (its signals, in a refuted clause)")
+        at(
+            "answers.good",
+            "no good answer names and refutes a common mistake (its signals, in a refuted clause)",
+        )
     for example in card.answers.wrong:
         result = grade(example.text)
         if not any(c.number == example.mistake for c in result.mistakes):
-            at("answers.wrong", f"wrong answer {example.text[:40]!r}… does not have mistake "
-                                f"{example.mistake} caught (suggested {result.suggested.label})")
+            at(
+                "answers.wrong",
+                f"wrong answer {example.text[:40]!r}… does not have mistake "
+                f"{example.mistake} caught (suggested {result.suggested.label})",
+            )
     return problems
 
 
 def _runs(text: str) -> set[tuple[str, ...]]:
-    """Every run of MAX_SHARED_RUN words within one clause (articles skipped)."""
+    """Every run of MAX_SHARED_RUN words of prose within one clause (articles skipped).
+
+    A run that is mostly a formula written out ("h of p plus") is not prose:
+    two correct answers may well write the same formula.
+    """
     from .grading import ParsedAnswer
+    from .text import SYMBOL_WORDS
+
+    def prose(run: tuple[str, ...]) -> bool:
+        return sum(1 for w in run if w.isalpha() and len(w) >= 3 and w not in SYMBOL_WORDS) >= 3
 
     n = MAX_SHARED_RUN
-    return {tuple(ws[i : i + n]) for ws in ParsedAnswer(text).clause_words() for i in range(len(ws) - n + 1)}
+    runs = {tuple(ws[i : i + n]) for ws in ParsedAnswer(text).clause_words() for i in range(len(ws) - n + 1)}
+    return {run for run in runs if prose(run)}
 
 
 def _names_a_mistake(text: str, card: Card) -> bool:

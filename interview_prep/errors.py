@@ -15,6 +15,8 @@ class ExitCode(enum.IntEnum):
     FAILED = 1
     # The user's arguments or a bank could not be used.
     USAGE = 2
+    # A bug in prep itself: one line, or the traceback with PREP_DEBUG=1.
+    INTERNAL = 70
     INTERRUPTED = 130
 
 
@@ -31,7 +33,7 @@ class BankError(PrepError):
 class CardError(BankError):
     """One card is invalid. `path` and `line` locate it."""
 
-    def __init__(self, path, line: int | None, message: str):
+    def __init__(self, path: object, line: int | None, message: str):
         self.path = path
         self.line = line
         self.message = message

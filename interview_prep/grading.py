@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .cards import Card, KeyPoint, Mistake
-from .ratings import Rating
+from .domain import Rating
 from .text import is_real_word, plain_words, singular_forms, within_one_edit, words
 
 # Typos are forgiven only in longer words: in short ones a single edit turns
@@ -50,48 +50,75 @@ SIGNAL_SEPARATOR = "..."
 
 # Ignored on both sides, so "its mean" meets "the mean".
 DETERMINERS = frozenset(
-    "a an the its their his her our your my this these those that some any".split()
+    [
+        "a",
+        "an",
+        "the",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "my",
+        "this",
+        "these",
+        "those",
+        "that",
+        "some",
+    ]
 )
 NEGATIONS = frozenset(
-    "not no never neither nor none nothing without rather instead unlike fail fails failed "
-    "unable lacks lack less hardly barely rarely seldom".split()
+    ["not", "no", "never", "neither", "nor", "none", "nothing", "without", "rather", "instead", "unlike"]
+    + ["fail", "fails", "failed", "unable", "less", "hardly", "barely", "rarely", "seldom"]
 )
-# Words after which a negation is not one: "not only", "no longer" is kept.
+# Words after which a negation is not one: "not only", "no matter", "less than".
 _NOT_NEGATING_NEXT = {
-    "not": frozenset("only just merely".split()),
-    "no": frozenset("matter more doubt".split()),
+    "not": frozenset(["only", "just", "merely"]),
+    "no": frozenset(["matter", "more", "doubt"]),
     "less": frozenset(["than"]),
-    "without": frozenset(),
 }
 # A negation's reach ends at these: "not robust and it estimates the mean".
-_SCOPE_ENDS = frozenset("and so because which since then therefore thus hence".split())
+_SCOPE_ENDS = frozenset(["and", "so", "because", "which", "since", "then", "therefore", "thus", "hence"])
 # Contrast words that open a new clause.
-_CLAUSE_BREAK_WORDS = (
-    "but", "whereas", "however", "although", "though", "while", "whilst", "yet", "unlike",
-)
+_CLAUSE_BREAK_WORDS = ["but", "whereas", "however", "although", "though", "while", "whilst", "yet", "unlike"]
 # A clause opening with one of these speaks of the other thing.
 _CONTRAST_OPENERS = frozenset(["unlike"])
-# Phrases that mark a clause as reporting a belief in order to refute it.
+# Phrases that mark a clause as reporting a belief in order to refute it; the
+# parts of "people ... think*" may have words between ("people often think").
 REFUTING_CUES = (
-    "mistake", "mistaken*", "misconception*", "myth*", "fallac*", "wrongly", "incorrectly",
-    "falsely", "misread*", "misinterpret*", "misunderst*", "confuse*", "confusing", "tempting",
-    "is wrong", "be wrong", "not true", "people think*", "people believe*",
-    "people assume*", "people say", "people claim*", "often assumed", "often thought",
-    "commonly believed", "commonly assumed", "some say", "some claim", "is a trap",
+    *("common mistake*", "classic mistake*", "typical mistake*", "frequent mistake*", "mistake to"),
+    *("is mistake", "mistaken*", "misconception*", "myth*", "fallac*", "wrongly", "incorrectly"),
+    *("falsely", "misread*", "misinterpret*", "misunderst*", "confuse*", "confusing", "tempting"),
+    *("is wrong", "be wrong", "not true", "is a trap", "often assumed", "often thought"),
+    *("commonly believed", "commonly assumed"),
+    *(
+        "people ... think*",
+        "people ... believe*",
+        "people ... assume*",
+        "people ... say",
+        "people ... claim*",
+    ),
 )
 # Glue words of a sentence: an answer none of whose clauses has one is a list.
 _SENTENCE_GLUE = frozenset(
-    """is are was were be been being has have had does do did can could will would should may
-    might must it they we you i he she which because so if when then means gives makes becomes
-    tends lets uses""".split()
+    ["is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "does", "do", "did"]
+    + ["can", "could", "will", "would", "should", "may", "might", "must"]
+    + ["it", "they", "we", "you", "i", "he", "she", "which", "because", "so", "if", "when", "then"]
+    + ["means", "gives", "makes", "becomes", "tends", "lets", "uses"]
+    + ["by", "of", "to", "for", "with", "over", "on", "from", "into", "than", "per", "via"]
 )
 _MIN_SENTENCE_WORDS = 4
 
+# Sentence ends and commas break a clause only when followed by a space, so
+# "0.05", "nn.CrossEntropyLoss" and "1,000" stay whole; " - " is a minus, so
+# only long dashes break.
 _CLAUSE_SPLIT_RE = re.compile(
-    r"(?<!\d)[.!?;:](?!\d)|,(?!\d)|\n\s*\n|\n\s*[-*•]\s|\s[-–—]\s|"
+    r"[.!?;:](?=\s|$)|,(?=\s)|\n\s*\n|\n\s*[*•]\s|\n\s*-\s|\s[–—]\s|\s--\s|"
     r"(?=\b(?:" + "|".join(_CLAUSE_BREAK_WORDS) + r")\b)",
     re.IGNORECASE,
 )
+_OPENING, _CLOSING = "([{", ")]}"
 _QUESTION_END_RE = re.compile(r"\?\s*$")
 # A keyword's trailing `*` survives normalisation as letters no word has.
 _STAR_RE = re.compile(r"(?<=\w)\*")
@@ -187,7 +214,8 @@ def assess(answer: str | ParsedAnswer, card: Card, known: Callable[[str], bool] 
         parsed = answer
     elif not answer.strip():
         return Assessment(
-            tuple(PointResult(p, Status.MISSED) for p in card.key_points), answered=False,
+            tuple(PointResult(p, Status.MISSED) for p in card.key_points),
+            answered=False,
             reads_as_sentences=False,
         )
     else:
@@ -361,7 +389,7 @@ class ParsedAnswer:
         self._cache: dict[str, frozenset[int]] = {}
         self._by_deletion: dict[str, set[str]] | None = None
         for cue in REFUTING_CUES:
-            for start, _, _ in self._spans([_content_words(cue)]):
+            for start, _, _ in self._spans(_signal_parts(cue)):
                 self.clauses[self.clause_of[start]].refuted = True
 
     # -- matching ----------------------------------------------------------
@@ -377,7 +405,9 @@ class ParsedAnswer:
             clause = self.clauses[clause_index]
             matches.append(
                 Match(
-                    start, end, clause_index,
+                    start,
+                    end,
+                    clause_index,
                     negated=clause.contrast or self._negated(start, end, own, clause),
                     refuted=clause.refuted or clause.question,
                     evidence=clause.text,
@@ -412,8 +442,10 @@ class ParsedAnswer:
             ok = True
             for part in parts[1:]:
                 nexts = [
-                    s for s in self._phrase_starts(part)
-                    if end <= s <= end + SIGNAL_GAP and self.clause_of[s] == clause
+                    s
+                    for s in self._phrase_starts(part)
+                    if end <= s <= end + SIGNAL_GAP
+                    and self.clause_of[s] == clause
                     and self.clause_of[s + len(part) - 1] == clause
                 ]
                 if not nexts:
@@ -439,7 +471,9 @@ class ParsedAnswer:
         for position in range(first, end):
             if position in own or not self._is_negation(position):
                 continue
-            between = self.words[position + 1 : start]
+            # The match's own first word counts: "never negative because…"
+            # stops at "because" even when "because" opens the match.
+            between = self.words[position + 1 : start + 1]
             if position < start and _SCOPE_ENDS & set(between):
                 continue
             return True
@@ -485,7 +519,11 @@ class ParsedAnswer:
                 continue
             for key in _deletion_keys(form):
                 for answer_form in self._by_deletion.get(key, ()):
-                    if answer_form != form and within_one_edit(form, answer_form) and self._is_typo(answer_form):
+                    if (
+                        answer_form != form
+                        and within_one_edit(form, answer_form)
+                        and self._is_typo(answer_form)
+                    ):
                         found |= self._positions_by_form[answer_form]
         return found
 
@@ -502,11 +540,27 @@ def _deletion_keys(word: str) -> frozenset[str]:
 def _split_clauses(answer: str) -> list[str]:
     pieces: list[str] = []
     last = 0
+    depth_at = _bracket_depths(answer)
     for match in _CLAUSE_SPLIT_RE.finditer(answer):
         cut = match.start()
+        if depth_at[cut] > 0 and match.group() == ",":
+            continue  # "N(0, 1)" and "[-1, 1]" are one thing, not two clauses
         # Keep a "?" with its clause, so a question can be recognised.
         keep = answer[last : match.end()] if match.group() == "?" else answer[last:cut]
         pieces.append(keep)
         last = match.end() if match.group() else cut
     pieces.append(answer[last:])
     return [p for p in pieces if p.strip()]
+
+
+def _bracket_depths(text: str) -> list[int]:
+    """How many brackets are open at each character (never below zero)."""
+    depths, depth = [], 0
+    for ch in text:
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth = max(0, depth - 1)
+        depths.append(depth)
+    depths.append(depth)
+    return depths

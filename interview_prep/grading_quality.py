@@ -12,32 +12,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cards import Card
+from .domain import Rating
 from .grading import Assessment, ParsedAnswer, assess, bank_vocabulary
-from .ratings import Rating
 
 # Paragraphs of about sixty words of interview buzzwords, in sentences: what a
 # candidate who knows the vocabulary and not the ideas might type anywhere.
 BUZZWORD_PARAGRAPHS = (
-    "The model uses gradient descent to minimise the loss function, and regularization "
-    "controls overfitting through the bias variance tradeoff. We use cross validation on "
-    "the training data and watch the validation loss. Cross entropy and mean squared error "
-    "are common losses, the learning rate matters, and precision, recall and calibration "
-    "depend on the threshold and the distribution of the data.",
-    "It is basically about the likelihood of the data under the model. You look at the "
-    "probability, the gradient, the variance and the bias, and you make sure the metric "
-    "matches the business objective. Outliers, class imbalance and noise all affect the "
-    "loss, so you tune the hyperparameters, monitor drift in production and retrain the "
-    "model when performance drops on the test set.",
-    "In practice it depends on the data. Deep learning models are trained with Adam and "
-    "batch norm, while linear models use L1 or L2 penalties for sparsity. The p value, the "
-    "confidence interval and statistical significance tell you whether the result is real, "
-    "and feature engineering, data leakage and the train test split decide whether the "
-    "offline evaluation matches what happens online.",
+    (
+        "The model uses gradient descent to minimise the loss function, and regularization "
+        "controls overfitting through the bias variance tradeoff. We use cross validation on "
+        "the training data and watch the validation loss. Cross entropy and mean squared error "
+        "are common losses, the learning rate matters, and precision, recall and calibration "
+        "depend on the threshold and the distribution of the data."
+    ),
+    (
+        "It is basically about the likelihood of the data under the model. You look at the "
+        "probability, the gradient, the variance and the bias, and you make sure the metric "
+        "matches the business objective. Outliers, class imbalance and noise all affect the "
+        "loss, so you tune the hyperparameters, monitor drift in production and retrain the "
+        "model when performance drops on the test set."
+    ),
+    (
+        "In practice it depends on the data. Deep learning models are trained with Adam and "
+        "batch norm, while linear models use L1 or L2 penalties for sparsity. The p value, the "
+        "confidence interval and statistical significance tell you whether the result is real, "
+        "and feature engineering, data leakage and the train test split decide whether the "
+        "offline evaluation matches what happens online."
+    ),
 )
 
 
 def linked(a: Card, b: Card) -> bool:
     """Cards that point at each other by follow-up or related link share material by design."""
+
     def points_to(x: Card, y: Card) -> bool:
         return y.id in x.related or any(f.card == y.id for f in x.follow_ups)
 
@@ -138,14 +145,14 @@ class HeldOutFigures:
     failures: list[str] = field(default_factory=list)
 
 
-def load_held_out(path: Path) -> list[dict]:
+def load_held_out(path: Path) -> list[dict[str, str]]:
     import yaml
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [entry for entry in data if isinstance(entry, dict)]
 
 
-def held_out_figures(entries: Sequence[dict], cards_by_id: dict[str, Card]) -> HeldOutFigures:
+def held_out_figures(entries: Sequence[dict[str, str]], cards_by_id: dict[str, Card]) -> HeldOutFigures:
     vocabulary = bank_vocabulary(cards_by_id.values())
     figures = HeldOutFigures()
     for entry in entries:
@@ -161,15 +168,19 @@ def held_out_figures(entries: Sequence[dict], cards_by_id: dict[str, Card]) -> H
         if correct.suggested >= Rating.GOOD and not correct.wrong_count:
             figures.correct_good_clean += 1
         else:
-            figures.failures.append(f"{card.id}: correct answer suggested {correct.suggested.label}"
-                                    f" ({correct.covered}/{correct.total}, {correct.wrong_count} wrong)")
+            figures.failures.append(
+                f"{card.id}: correct answer suggested {correct.suggested.label}"
+                f" ({correct.covered}/{correct.total}, {correct.wrong_count} wrong)"
+            )
         if correct.wrong_count:
             figures.correct_with_mistake += 1
         if wrong.wrong_count or wrong.suggested == Rating.AGAIN:
             figures.wrong_flagged += 1
         else:
-            figures.failures.append(f"{card.id}: wrong answer suggested {wrong.suggested.label}"
-                                    f" ({wrong.covered}/{wrong.total}); it claims: {entry.get('wrong_claim', '?')}")
+            figures.failures.append(
+                f"{card.id}: wrong answer suggested {wrong.suggested.label}"
+                f" ({wrong.covered}/{wrong.total}); it claims: {entry.get('wrong_claim', '?')}"
+            )
         figures.wrong_caught += bool(wrong.wrong_count)
         figures.partial_not_good += partial.suggested < Rating.GOOD
         figures.partial_with_mistake += bool(partial.wrong_count)

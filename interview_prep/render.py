@@ -8,6 +8,7 @@ when a snippet is shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -16,7 +17,18 @@ from rich.table import Table
 from rich.text import Text
 
 from .cards import Card, Tier
+from .domain import Ended, Mode, Rating
 from .runner import RunResult, output_diff, outputs_match
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from .checker import CheckReport
+    from .grading import Assessment
+    from .planning import DrillPlan
+    from .search import Hit
+    from .session import SessionResult
+    from .stats import StatsSummary
 
 TIER_STYLE = {Tier.CORE: "green", Tier.ADVANCED: "yellow", Tier.DEEP: "magenta"}
 
@@ -118,7 +130,9 @@ def run_output(card: Card, result: RunResult) -> RenderableType:
     else:
         if result.stdout.strip():
             parts.append(Padding(Text(result.stdout.rstrip("\n")), (0, 0, 0, 2), expand=False))
-        parts.append(Padding(Text(f"✗ the snippet {result.summary()}", style="bold red"), (0, 0, 0, 2), expand=False))
+        parts.append(
+            Padding(Text(f"✗ the snippet {result.summary()}", style="bold red"), (0, 0, 0, 2), expand=False)
+        )
         if result.verdict.value == "error" and result.stderr.strip():
             parts.append(Padding(Text(result.stderr.rstrip(), style="red"), (0, 0, 0, 4), expand=False))
     return section("Output (run live)", Group(*parts))
@@ -156,7 +170,11 @@ def card_bottom(card: Card) -> Group:
     if card.common_mistakes:
         parts.append(common_mistakes(card))
     if card.related:
-        parts.append(section("Related", Padding(Text(", ".join(card.related), style="cyan"), (0, 0, 0, 2), expand=False)))
+        parts.append(
+            section(
+                "Related", Padding(Text(", ".join(card.related), style="cyan"), (0, 0, 0, 2), expand=False)
+            )
+        )
     return Group(*parts)
 
 
@@ -182,8 +200,12 @@ def topics_table(cards: Sequence[Card]) -> Table:
     table = Table(header_style="bold", show_footer=True)
     table.add_column("topic", footer="all topics")
     for tier in Tier:
-        table.add_column(tier.value, justify="right", style=TIER_STYLE[tier],
-                         footer=str(sum(c[tier] for c in counts.values())))
+        table.add_column(
+            tier.value,
+            justify="right",
+            style=TIER_STYLE[tier],
+            footer=str(sum(c[tier] for c in counts.values())),
+        )
     table.add_column("cards", justify="right", style="bold", footer=str(len(cards)))
     for topic in sorted(counts):
         row = counts[topic]
@@ -191,7 +213,7 @@ def topics_table(cards: Sequence[Card]) -> Table:
     return table
 
 
-def search_table(hits) -> Table:
+def search_table(hits: Sequence[Hit]) -> Table:
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("score", justify="right", no_wrap=True)
     table.add_column("id", style="cyan", no_wrap=True)
@@ -215,8 +237,7 @@ def candidates_table(cards: Sequence[Card]) -> Table:
 # ---------------------------------------------------------------------------
 # Study sessions
 
-RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
-RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+RATING_STYLE = {Rating.AGAIN: "red", Rating.HARD: "yellow", Rating.GOOD: "green", Rating.EASY: "cyan"}
 
 
 def common_mistakes(card: Card) -> Group:
@@ -230,7 +251,11 @@ def common_mistakes(card: Card) -> Group:
 
 
 # How each key point's status is marked, in colour and in words for a pipe.
-POINT_MARKS = {"covered": ("✓", "bold green"), "missed": ("✗", "bold red"), "contradicted": ("⚠", "bold magenta")}
+POINT_MARKS = {
+    "covered": ("✓", "bold green"),
+    "missed": ("✗", "bold red"),
+    "contradicted": ("⚠", "bold magenta"),
+}
 
 
 def quoted(evidence: str, limit: int = 90) -> str:
@@ -238,20 +263,26 @@ def quoted(evidence: str, limit: int = 90) -> str:
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
 
-def assessment_parts(assessment) -> list[RenderableType]:
+def assessment_parts(assessment: Assessment) -> list[RenderableType]:
     """Caught mistakes first, then each key point with the words that earned or lost it."""
     parts: list[RenderableType] = []
     if assessment.mistakes or assessment.contradicted:
         rows = []
         for caught in assessment.mistakes:
-            item = Text.assemble(("You said ", "bold"), quoted(caught.evidence), "\n",
-                                 (caught.mistake.mistake, "red"))
+            item = Text.assemble(
+                ("You said ", "bold"), quoted(caught.evidence), "\n", (caught.mistake.mistake, "red")
+            )
             if caught.mistake.correction:
                 item.append(f"\n{caught.mistake.correction}", style="green")
             rows.append((Text("✗", style="bold red"), item))
         for point in assessment.contradicted:
-            item = Text.assemble(("You said ", "bold"), quoted(point.evidence or ""), "\n",
-                                 ("That contradicts: ", "red"), (point.point.point, "green"))
+            item = Text.assemble(
+                ("You said ", "bold"),
+                quoted(point.evidence or ""),
+                "\n",
+                ("That contradicts: ", "red"),
+                (point.point.point, "green"),
+            )
             rows.append((Text("⚠", style="bold magenta"), item))
         count = assessment.wrong_count
         parts.append(section(f"What you got wrong ({count})", marked_rows(rows)))
@@ -269,19 +300,24 @@ def assessment_parts(assessment) -> list[RenderableType]:
         title += f", contradicted {len(assessment.contradicted)}"
     parts.append(section(title, marked_rows(rows)))
     if assessment.answered and not assessment.reads_as_sentences:
-        parts.append(Padding(Text("A list of words is not an answer: say why, in sentences.", style="yellow"),
-                             (1, 0, 0, 2), expand=False))
+        parts.append(
+            Padding(
+                Text("A list of words is not an answer: say why, in sentences.", style="yellow"),
+                (1, 0, 0, 2),
+                expand=False,
+            )
+        )
     return parts
 
 
-def assessment_view(assessment) -> Group:
+def assessment_view(assessment: Assessment) -> Group:
     """What `prep grade` prints."""
     rating = assessment.suggested
-    verdict = Text.assemble("\nSuggested rating: ", (f"{int(rating)} {rating.label}", RATING_STYLE[int(rating)]))
+    verdict = Text.assemble("\nSuggested rating: ", (f"{int(rating)} {rating.label}", RATING_STYLE[rating]))
     return Group(*assessment_parts(assessment), verdict)
 
 
-def assessment_json(card: Card, assessment) -> dict:
+def assessment_json(card: Card, assessment: Assessment) -> dict[str, object]:
     """The assessment as one object, for scripts and editors (documented in the README)."""
     mistakes = [
         {"mistake": c.mistake.mistake, "correction": c.mistake.correction, "evidence": c.evidence}
@@ -296,24 +332,29 @@ def assessment_json(card: Card, assessment) -> dict:
         "total": assessment.total,
         "suggested": assessment.suggested.label,
         "points": [
-            {"point": p.point.point, "status": p.status.value, "evidence": p.evidence} for p in assessment.points
+            {"point": p.point.point, "status": p.status.value, "evidence": p.evidence}
+            for p in assessment.points
         ],
         "mistakes": mistakes,
     }
 
 
-def weak_example(card: Card, assessment) -> RenderableType:
+def weak_example(card: Card, assessment: Assessment) -> RenderableType:
     """A card's wrong example answer and its live assessment: "a weak answer, and why"."""
     assert card.answers is not None and card.answers.wrong
     example = card.answers.wrong[0]
     return section(
         "A weak answer, and why",
-        Group(Padding(Text(example.text, style="italic"), (0, 0, 0, 2), expand=False),
-              *assessment_parts(assessment)),
+        Group(
+            Padding(Text(example.text, style="italic"), (0, 0, 0, 2), expand=False),
+            *assessment_parts(assessment),
+        ),
     )
 
 
-def reveal(card: Card, assessment, seconds: float, suggested: int | None, mode: str) -> Group:
+def reveal(
+    card: Card, assessment: Assessment | None, seconds: float, suggested: Rating | None, mode: Mode
+) -> Group:
     """The model answer, and how the typed answer compares with it."""
     parts: list[RenderableType] = [
         section("Model answer", body(card.short_answer)),
@@ -322,7 +363,7 @@ def reveal(card: Card, assessment, seconds: float, suggested: int | None, mode: 
         parts.extend(assessment_parts(assessment))
     else:
         parts.append(section("Key points", bullet_list([kp.point for kp in card.key_points])))
-    if mode == "quiz":
+    if mode is Mode.QUIZ:
         if card.common_mistakes:
             parts.append(common_mistakes(card))
         if card.follow_ups:
@@ -330,7 +371,7 @@ def reveal(card: Card, assessment, seconds: float, suggested: int | None, mode: 
     timing = Text.assemble("\n", (f"{seconds:.0f} s", "bold"), " on this answer")
     if suggested:
         timing.append(" · suggested rating: ")
-        timing.append(f"{suggested} {RATING_NAMES[suggested]}", RATING_STYLE[suggested])
+        timing.append(f"{int(suggested)} {suggested.label}", RATING_STYLE[suggested])
     parts.append(timing)
     return Group(*parts)
 
@@ -347,7 +388,7 @@ def explanation(card: Card) -> Group:
     return Group(*parts)
 
 
-def session_summary(result) -> Group:
+def session_summary(result: SessionResult) -> Group:
     table = Table(title=f"{result.mode.capitalize()} summary", title_justify="left", header_style="bold")
     table.add_column("#", justify="right")
     table.add_column("card", style="cyan")
@@ -357,30 +398,43 @@ def session_summary(result) -> Group:
     table.add_column("time", justify="right")
     for i, outcome in enumerate(result.outcomes, 1):
         name = outcome.card.id if not outcome.follow_up_of else f"↳ {outcome.card.id}"
-        rating = Text(outcome.label, style=RATING_STYLE.get(outcome.rating, "dim"))
-        table.add_row(str(i), name, tier_text(outcome.card.tier), rating,
-                      f"{outcome.covered}/{outcome.total}", f"{outcome.seconds:.0f} s")
+        rating = Text(outcome.label, style=RATING_STYLE[outcome.rating] if outcome.rating else "dim")
+        table.add_row(
+            str(i),
+            name,
+            tier_text(outcome.card.tier),
+            rating,
+            f"{outcome.covered}/{outcome.total}",
+            f"{outcome.seconds:.0f} s",
+        )
     parts: list[RenderableType] = [Text("")]
     if result.outcomes:
         parts.append(table)
     ended = {
-        "done": "Session complete.",
-        "quit": "Session ended early.",
-        "end of input": "Input ended; session closed.",
-        "interrupted": "Interrupted; every rating so far is saved.",
+        Ended.DONE: "Session complete.",
+        Ended.QUIT: "Session ended early.",
+        Ended.END_OF_INPUT: "Input ended; session closed.",
+        Ended.INTERRUPTED: "Interrupted; every rating so far is saved.",
     }[result.ended]
     rated = result.rated
     parts.append(Text(f"{ended} {len(rated)} card{'s' if len(rated) != 1 else ''} rated.", style="bold"))
     weakest = result.weakest()
     if weakest:
         topic, tier = weakest
-        parts.append(Text.assemble("Study next: ", (topic, "bold cyan"), " (weakest topic), ",
-                                   (tier, "bold"), " questions (weakest tier)."))
+        parts.append(
+            Text.assemble(
+                "Study next: ",
+                (topic, "bold cyan"),
+                " (weakest topic), ",
+                (tier, "bold"),
+                " questions (weakest tier).",
+            )
+        )
         parts.append(Text.assemble("  ", (f"prep quiz --topic {topic} --tier {tier}", "cyan")))
     return Group(*parts)
 
 
-def heatmap(per_day: dict, today) -> Table:
+def heatmap(per_day: dict[date, int], today: date) -> Table:
     """A GitHub-style calendar: one column per week, one row per weekday."""
     days = list(per_day)
     first = days[0]
@@ -414,14 +468,25 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def stats_view(per_day: dict, today, table_rows, forecast, streak: int, total_reviews: int) -> Group:
+def stats_view(summary: StatsSummary) -> Group:
+    per_day, today, table_rows = summary.per_day, summary.today, summary.table
+    forecast, streak, total_reviews = summary.forecast, summary.streak, summary.total_reviews
     parts: list[RenderableType] = []
     days_active = sum(1 for c in per_day.values() if c)
     parts.append(heading(f"Reviews, last {len(per_day) // 7} weeks"))
     parts.append(Padding(heatmap(per_day, today), (0, 0, 0, 2), expand=False))
-    parts.append(Padding(Text(f"{plural(sum(per_day.values()), 'review')} on {plural(days_active, 'day')} · "
-                              f"streak: {plural(streak, 'day')} · "
-                              f"{plural(total_reviews, 'review')} in all", style="dim"), (0, 0, 0, 2), expand=False))
+    parts.append(
+        Padding(
+            Text(
+                f"{plural(sum(per_day.values()), 'review')} on {plural(days_active, 'day')} · "
+                f"streak: {plural(streak, 'day')} · "
+                f"{plural(total_reviews, 'review')} in all",
+                style="dim",
+            ),
+            (0, 0, 0, 2),
+            expand=False,
+        )
+    )
 
     table = Table(title="By topic and tier", title_justify="left", header_style="bold")
     table.add_column("topic")
@@ -435,9 +500,14 @@ def stats_view(per_day: dict, today, table_rows, forecast, streak: int, total_re
     for row in table_rows:
         if row.topic not in started:
             continue
-        table.add_row(row.topic, tier_text(row.tier), f"{row.seen_cards}/{row.total_cards}", str(row.reviews),
-                      "–" if row.average_rating is None else f"{row.average_rating:.1f}",
-                      "–" if row.retention is None else f"{row.retention:.0%}")
+        table.add_row(
+            row.topic,
+            tier_text(row.tier),
+            f"{row.seen_cards}/{row.total_cards}",
+            str(row.reviews),
+            "–" if row.average_rating is None else f"{row.average_rating:.1f}",
+            "–" if row.retention is None else f"{row.retention:.0%}",
+        )
     parts.append(Text(""))
     parts.append(table)
     not_started = sorted({row.topic for row in table_rows} - started)
@@ -451,3 +521,93 @@ def stats_view(per_day: dict, today, table_rows, forecast, streak: int, total_re
     parts.append(Text(""))
     parts.append(due)
     return Group(*parts)
+
+
+# ---------------------------------------------------------------------------
+# Small views the commands print
+
+
+def run_verdict(card: Card, result: RunResult) -> Group:
+    """What `prep run` says on stderr after the snippet's own output."""
+    from .textsafe import for_terminal
+
+    parts: list[RenderableType] = []
+    if not result.ok:
+        if result.stderr.strip():
+            parts.append(Text(for_terminal(result.stderr.rstrip("\n"))))
+        parts.append(Text(f"✗ {card.id}: the snippet {result.summary()}", style="bold red"))
+        return Group(*parts)
+    assert card.snippet is not None
+    if outputs_match(card.snippet.output, result.stdout):
+        return Group(Text(f"✓ {card.id}: output matches ({result.summary()})", style="green"))
+    parts.append(Text(f"✗ {card.id}: output differs from the stored output", style="bold red"))
+    for line in output_diff(card.snippet.output, result.stdout):
+        style = "red" if line.startswith("-") else "green" if line.startswith("+") else ""
+        parts.append(Text(for_terminal(line), style=style))
+    return Group(*parts)
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """How far off `moment` is, in words, with the local time."""
+    seconds = (moment - now).total_seconds()
+    local = moment.astimezone().strftime("%a %d %b %H:%M")
+    if seconds < 3600:
+        return f"in {max(1, round(seconds / 60))} min ({local})"
+    if seconds < 86400:
+        return f"in {seconds / 3600:.0f} h ({local})"
+    return f"in {seconds / 86400:.0f} days ({local})"
+
+
+def nothing_due(plan: DrillPlan, now: datetime) -> Group:
+    parts: list[RenderableType] = [Text("Nothing is due now.", style="bold")]
+    if plan.next_due:
+        parts.append(Text(f"The next card falls due {when(plan.next_due, now)}."))
+    if plan.has_unseen:
+        parts.append(
+            Text(
+                f"New cards: {plan.started_today} started today "
+                f"(at most {plan.new_per_day} a day; change it with --new)."
+            )
+        )
+    return Group(*parts)
+
+
+def _count(n: int) -> Text:
+    return Text(str(n), style="bold red" if n else "")
+
+
+def check_summary(report: CheckReport) -> Table:
+    bank = report.bank
+    failed = sum(1 for s in report.snippets if not s.ok)
+    table = Table(title="prep check", show_header=False, title_justify="left")
+    table.add_column()
+    table.add_column(justify="right")
+    table.add_row("bank folders", str(len(bank.folders)))
+    table.add_row("card files", str(bank.files_read))
+    table.add_row("valid cards", str(len(bank)))
+    table.add_row("card problems", _count(len(bank.problems)))
+    table.add_row("grading problems", _count(len(report.grading)))
+    table.add_row("snippets run", str(len(report.snippets)))
+    table.add_row("snippets matching", str(len(report.snippets) - failed))
+    table.add_row("snippets failing", _count(failed))
+    return table
+
+
+def cards_json(cards: Sequence[Card]) -> list[dict[str, object]]:
+    return [
+        {"id": c.id, "title": c.title, "topic": c.topic, "tier": c.tier.value, "aliases": list(c.aliases)}
+        for c in cards
+    ]
+
+
+def hits_json(hits: Sequence[Hit]) -> list[dict[str, object]]:
+    return [
+        {
+            "id": h.card.id,
+            "title": h.card.title,
+            "topic": h.card.topic,
+            "tier": h.card.tier.value,
+            "score": round(h.score, 3),
+        }
+        for h in hits
+    ]

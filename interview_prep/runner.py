@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from typing import IO
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 1024
@@ -118,8 +119,8 @@ except BaseException as exc:
 """
 
 
-def _read_capped(stream, cap: int) -> tuple[bytes, bool]:
-    chunks = []
+def _read_capped(stream: IO[bytes], cap: int) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
     size = 0
     while True:
         chunk = stream.read(65536)
@@ -157,7 +158,7 @@ def run_snippet(
         )
         captured: dict[str, tuple[bytes, bool]] = {}
 
-        def drain(name: str, stream) -> None:
+        def drain(name: str, stream: IO[bytes]) -> None:
             captured[name] = _read_capped(stream, max_output)
             if captured[name][1]:
                 # Stop a runaway printer as soon as it passes the cap.
@@ -199,7 +200,7 @@ def run_snippet(
     return RunResult(verdict, stdout, stderr, proc.returncode, seconds)
 
 
-def _kill(proc: subprocess.Popen) -> None:
+def _kill(proc: subprocess.Popen[bytes]) -> None:
     import signal
 
     try:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from enum import IntEnum
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import fsrs  # module level on purpose: the CLI imports this whole module lazily
 
-from .ratings import Rating
+from .domain import Rating, as_utc
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,6 @@ def _scheduler() -> fsrs.Scheduler:
     # Fuzzing spreads due dates with random noise; without it the same
     # history always gives the same schedule, which tests and users can trust.
     return fsrs.Scheduler(enable_fuzzing=False)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """`moment` in UTC; naive datetimes are refused, as they are ambiguous."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"expected an aware datetime, got naive {moment.isoformat()}")
-    # fsrs insists on tzinfo being timezone.utc itself, not merely offset 0.
-    return moment.astimezone(timezone.utc)
 
 
 def review(memory: Memory | None, card_id: str, rating: Rating, now: datetime) -> Memory:
@@ -129,17 +120,17 @@ def due_forecast(
     now: datetime,
     days: int,
 ) -> list[tuple[date, int]]:
-    """How many of the given cards fall due on each of the next `days` UTC days.
+    """How many of the given cards fall due on each of the user's next `days` local days.
 
     Day 0 is today and also counts every card already overdue.
     """
-    today = as_utc(now).date()
+    today = now.astimezone().date()
     counts = [0] * max(days, 0)
     for cid in dict.fromkeys(card_ids):
         memory = memories.get(cid)
         if memory is None:
             continue
-        offset = max((as_utc(memory.due).date() - today).days, 0)
+        offset = max((memory.due.astimezone().date() - today).days, 0)
         if offset < len(counts):
             counts[offset] += 1
     return [(today + timedelta(days=offset), count) for offset, count in enumerate(counts)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 from .bank import Bank, normalise_name
@@ -20,10 +19,77 @@ TIE_MARGIN = 0.02
 FIELD_WEIGHTS = {"title": 3.0, "aliases": 3.0, "tags": 2.0, "question": 1.5, "short_answer": 1.0}
 
 STOPWORDS = frozenset(
-    """a an and are as at be between by can could do does did for from how i if in into is it its
-    me my of on or our should so than that the their them then there these they this to too was
-    we were what when where which while who why will with would you your explain tell describe
-    difference vs versus us use used using""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "between",
+        "by",
+        "can",
+        "could",
+        "do",
+        "does",
+        "did",
+        "for",
+        "from",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "should",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "too",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "explain",
+        "tell",
+        "describe",
+        "difference",
+        "vs",
+        "versus",
+        "us",
+        "use",
+        "used",
+        "using",
+    ]
 )
 
 
@@ -86,8 +152,8 @@ class Hit:
     score: float
 
 
-def _card_terms(card: Card) -> Counter:
-    bag: Counter = Counter()
+def _card_terms(card: Card) -> dict[str, float]:
+    bag: dict[str, float] = {}
     fields = {
         "title": card.title,
         "aliases": " ".join(card.aliases + (card.id,)),
@@ -97,7 +163,7 @@ def _card_terms(card: Card) -> Counter:
     }
     for name, text in fields.items():
         for term in terms(text):
-            bag[term] += FIELD_WEIGHTS[name]
+            bag[term] = bag.get(term, 0.0) + FIELD_WEIGHTS[name]
     return bag
 
 

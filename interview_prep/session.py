@@ -8,26 +8,24 @@ it is given, so an interrupted session loses at most the card on screen.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .bank import Bank
-from .cards import Card, FollowUp, Tier
+from .cards import Card, FollowUp
+from .domain import Ended, Mode, Rating, Review
 from .grading import Assessment, BankWords, assess
 
-RATING_LABELS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
-QUIZ_MENU = (
-    ("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"),
-    ("e", "explain"), ("r", "run"), ("f", "follow-up"), ("s", "skip"), ("q", "quit"),
-)
-DRILL_MENU = (
-    ("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"),
-    ("e", "explain"), ("r", "run"), ("s", "skip"), ("q", "quit"),
-)
+if TYPE_CHECKING:
+    from .runner import RunResult
+
+# The rating keys come from the scale itself: "1" again … "4" easy.
+_RATING_KEYS = tuple((str(int(rating)), rating.label) for rating in Rating)
+QUIZ_MENU = (*_RATING_KEYS, ("e", "explain"), ("r", "run"), ("f", "follow-up"), ("s", "skip"), ("q", "quit"))
+DRILL_MENU = (*_RATING_KEYS, ("e", "explain"), ("r", "run"), ("s", "skip"), ("q", "quit"))
 # A follow-up taken from a follow-up from a follow-up is far enough down one thread.
 MAX_FOLLOW_UP_DEPTH = 3
 
@@ -35,24 +33,25 @@ MAX_FOLLOW_UP_DEPTH = 3
 class SessionIO(Protocol):
     def question(self, card: Card, position: int, total: int, depth: int) -> None: ...
     def read_answer(self, optional: bool) -> str | None: ...
-    def reveal(self, card: Card, assessment: Assessment | None, seconds: float, suggested: int | None,
-               mode: str) -> None: ...
-    def read_key(self, menu: Sequence[tuple[str, str]], suggested: int | None) -> str | None: ...
+    def reveal(
+        self, card: Card, assessment: Assessment | None, seconds: float, suggested: Rating | None, mode: Mode
+    ) -> None: ...
+    def read_key(self, menu: Sequence[tuple[str, str]], suggested: Rating | None) -> str | None: ...
     def explanation(self, card: Card) -> None: ...
-    def snippet_result(self, card: Card, result) -> None: ...
+    def snippet_result(self, card: Card, result: RunResult) -> None: ...
     def choose_follow_up(self, follow_ups: Sequence[FollowUp]) -> int | None: ...
     def offer_follow_up(self, follow_up: FollowUp) -> bool | None: ...
     def message(self, text: str) -> None: ...
 
 
 class ReviewSink(Protocol):
-    def record(self, review) -> object: ...
+    def record(self, review: Review) -> object: ...
 
 
 @dataclass(frozen=True)
 class Outcome:
     card: Card
-    rating: int | None  # None: skipped
+    rating: Rating | None  # None: skipped
     covered: int
     total: int
     seconds: float
@@ -60,15 +59,14 @@ class Outcome:
 
     @property
     def label(self) -> str:
-        return RATING_LABELS[self.rating] if self.rating else "skipped"
+        return self.rating.label if self.rating else "skipped"
 
 
 @dataclass
 class SessionResult:
-    mode: str
+    mode: Mode
     outcomes: list[Outcome] = field(default_factory=list)
-    # How the session ended: "done", "quit", "end of input" or "interrupted".
-    ended: str = "done"
+    ended: Ended = Ended.DONE
 
     @property
     def rated(self) -> list[Outcome]:
@@ -83,35 +81,11 @@ class SessionResult:
         def lowest(key: Callable[[Outcome], str]) -> str:
             groups: dict[str, list[int]] = {}
             for outcome in rated:
-                groups.setdefault(key(outcome), []).append(outcome.rating)
+                if outcome.rating is not None:
+                    groups.setdefault(key(outcome), []).append(outcome.rating)
             return min(groups, key=lambda g: (sum(groups[g]) / len(groups[g]), g))
 
         return lowest(lambda o: o.card.topic), lowest(lambda o: o.card.tier.value)
-
-
-# ---------------------------------------------------------------------------
-# Choosing the cards
-
-
-def plan_quiz(cards: Sequence[Card], n: int, order: str, seed: int | None) -> list[Card]:
-    """`n` cards: in mock order, balanced across tiers and asked core first; else shuffled."""
-    rng = random.Random(seed)
-    if order == "shuffle":
-        chosen = list(cards)
-        rng.shuffle(chosen)
-        return chosen[:n]
-    by_tier: dict[Tier, list[Card]] = {tier: [] for tier in Tier}
-    for card in cards:
-        by_tier[card.tier].append(card)
-    for pile in by_tier.values():
-        rng.shuffle(pile)
-    chosen: list[Card] = []
-    # Deal one card per tier in turn so a short mock interview still reaches the deep end.
-    while len(chosen) < n and any(by_tier.values()):
-        for tier in Tier:
-            if by_tier[tier] and len(chosen) < n:
-                chosen.append(by_tier[tier].pop())
-    return sorted(chosen, key=lambda c: c.tier.rank)
 
 
 # ---------------------------------------------------------------------------
@@ -121,7 +95,7 @@ def plan_quiz(cards: Sequence[Card], n: int, order: str, seed: int | None) -> li
 class Quit(Exception):
     """The user asked to stop, or the input ran out."""
 
-    def __init__(self, how: str):
+    def __init__(self, how: Ended):
         self.how = how
 
 
@@ -133,9 +107,9 @@ class StudySession:
         io: SessionIO,
         store: ReviewSink,
         *,
-        mode: str = "quiz",
+        mode: Mode = Mode.QUIZ,
         offer_follow_ups: bool = False,
-        run_snippet: Callable | None = None,
+        run_snippet: Callable[..., RunResult] | None = None,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         snippet_timeout: float = 10.0,
@@ -166,18 +140,18 @@ class StudySession:
         except Quit as stop:
             self.result.ended = stop.how
         except KeyboardInterrupt:
-            self.result.ended = "interrupted"
+            self.result.ended = Ended.INTERRUPTED
         return self.result
 
     def _offer_next(self, card: Card, position: int) -> None:
         """After a good answer an interviewer digs deeper: offer the linked follow-up next."""
         for follow_up in card.linked_follow_ups:
-            target = self.bank.get(follow_up.card)
+            target = self.bank.get(follow_up.card or "")
             if target is None or target.id in self.asked:
                 continue
             accepted = self.io.offer_follow_up(follow_up)
             if accepted is None:
-                raise Quit("end of input")
+                raise Quit(Ended.END_OF_INPUT)
             if accepted:
                 # A card already planned for later moves up rather than being asked twice.
                 later = [i for i in range(position, len(self.queue)) if self.queue[i].id == target.id]
@@ -190,29 +164,38 @@ class StudySession:
         self.asked.add(card.id)
         self.io.question(card, position, len(self.queue), depth)
         started = self.clock()
-        answer = self.io.read_answer(optional=self.mode == "drill")
+        answer = self.io.read_answer(optional=self.mode is Mode.DRILL)
         if answer is None:
-            raise Quit("end of input")
+            raise Quit(Ended.END_OF_INPUT)
         if answer.strip().lower() == "q":
             # Nobody answers an interview question with "q"; it means stop here.
-            raise Quit("quit")
+            raise Quit(Ended.QUIT)
         seconds = self.clock() - started
         answered = bool(answer.strip())
         coverage = assess(answer, card, self._bank_words) if answered else None
         # Without a typed answer there is nothing to grade: in a quiz that is
         # a miss; in a drill, where typing is optional, the user judges alone.
-        suggested = int(coverage.suggested) if coverage else (1 if self.mode == "quiz" else None)
+        suggested = coverage.suggested if coverage else (Rating.AGAIN if self.mode is Mode.QUIZ else None)
         self.io.reveal(card, coverage, seconds, suggested, self.mode)
         return self._menu(card, coverage, seconds, suggested, position, depth, follow_up_of)
 
-    def _menu(self, card, coverage, seconds, suggested, position, depth, follow_up_of) -> Outcome | None:
-        menu = QUIZ_MENU if self.mode == "quiz" and depth < MAX_FOLLOW_UP_DEPTH else DRILL_MENU
+    def _menu(
+        self,
+        card: Card,
+        coverage: Assessment | None,
+        seconds: float,
+        suggested: Rating | None,
+        position: int,
+        depth: int,
+        follow_up_of: str | None,
+    ) -> Outcome | None:
+        menu = QUIZ_MENU if self.mode is Mode.QUIZ and depth < MAX_FOLLOW_UP_DEPTH else DRILL_MENU
         while True:
             key = self.io.read_key(menu, suggested)
             if key is None:
-                raise Quit("end of input")
-            if key in "1234":
-                return self._rate(card, int(key), coverage, seconds, follow_up_of)
+                raise Quit(Ended.END_OF_INPUT)
+            if key.isdigit():
+                return self._rate(card, Rating(int(key)), coverage, seconds, follow_up_of)
             if key == "e":
                 self.io.explanation(card)
             elif key == "r":
@@ -224,10 +207,16 @@ class StudySession:
                 self.result.outcomes.append(outcome)
                 return outcome
             elif key == "q":
-                raise Quit("quit")
+                raise Quit(Ended.QUIT)
 
-    def _rate(self, card, rating, coverage, seconds, follow_up_of) -> Outcome:
-        from .store import Review
+    def _rate(
+        self,
+        card: Card,
+        rating: Rating,
+        coverage: Assessment | None,
+        seconds: float,
+        follow_up_of: str | None,
+    ) -> Outcome:
 
         self.store.record(
             Review(
@@ -249,20 +238,21 @@ class StudySession:
         if not card.snippet:
             self.io.message("This card has no snippet to run.")
             return
-        run = self.run_snippet
-        if run is None:
-            from .runner import run_snippet as run
+        from .runner import run_snippet
+
+        run = self.run_snippet or run_snippet
         self.io.snippet_result(card, run(card.snippet.code, timeout=self.snippet_timeout))
 
     def _follow_up(self, card: Card, position: int, depth: int) -> None:
-        linked = [f for f in card.linked_follow_ups if self.bank.get(f.card)]
+        linked = [f for f in card.linked_follow_ups if self.bank.get(f.card or "")]
         if not linked:
             self.io.message("This card has no linked follow-up to take.")
             return
         choice = 0 if len(linked) == 1 else self.io.choose_follow_up(linked)
         if choice is None:
             return
-        target = self.bank.get(linked[choice].card)
+        target = self.bank.get(linked[choice].card or "")
+        assert target is not None  # linked was filtered to cards in the bank
         self._ask(target, position, depth + 1, follow_up_of=card.id)
         # Back to the card the follow-up came from, as an interviewer would.
         self.io.question(card, position, len(self.queue), depth)

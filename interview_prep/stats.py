@@ -1,28 +1,29 @@
 """Summaries of review history for `prep stats`, as plain data.
 
-Days are UTC dates of `reviewed_at`, the same days the scheduler counts in.
+Days are the user's local days: a review at 23:30 counts for the day it was
+made on, wherever the clock says UTC is.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from interview_prep.cards import Card, Tier
 
 if TYPE_CHECKING:
-    # Only for annotations: importing store would pull in sqlite3 and fsrs.
-    from interview_prep.store import Review
+    from interview_prep.domain import Review
+    from interview_prep.scheduler import Memory
 
 # A rating of hard or better means the answer was recalled, if with effort.
 RECALLED_MIN_RATING = 2
 
 
 def review_day(review: Review) -> date:
-    return review.reviewed_at.astimezone(timezone.utc).date()
+    return review.reviewed_at.astimezone().date()
 
 
 def reviews_per_day(reviews: Iterable[Review], today: date, weeks: int) -> dict[date, int]:
@@ -115,3 +116,40 @@ def current_streak(reviews: Iterable[Review], today: date) -> int:
         streak += 1
         day -= timedelta(days=1)
     return streak
+
+
+@dataclass(frozen=True)
+class StatsSummary:
+    """Everything `prep stats` shows, computed from the history of the chosen cards."""
+
+    today: date
+    per_day: dict[date, int]
+    table: list[TopicTierStats]
+    forecast: list[tuple[date, int]]
+    streak: int
+    total_reviews: int
+
+
+def summary(
+    cards: Sequence[Card],
+    reviews: Iterable[Review],
+    memories: Mapping[str, Memory],
+    now: datetime,
+    *,
+    weeks: int,
+    days: int,
+) -> StatsSummary:
+    """The stats of `cards`: reviews of other cards (since removed from the bank) are left out."""
+    from interview_prep.scheduler import due_forecast
+
+    ids = {card.id for card in cards}
+    chosen = [review for review in reviews if review.card_id in ids]
+    today = now.astimezone().date()
+    return StatsSummary(
+        today=today,
+        per_day=reviews_per_day(chosen, today, weeks),
+        table=topic_tier_table(cards, chosen),
+        forecast=due_forecast([card.id for card in cards], memories, now, days),
+        streak=current_streak(chosen, today),
+        total_reviews=len(chosen),
+    )

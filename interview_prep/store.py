@@ -15,15 +15,15 @@ from __future__ import annotations
 import sqlite3  # module level on purpose: the CLI imports this whole module lazily
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interview_prep import scheduler
+from interview_prep.domain import Mode, Rating, Review, as_utc
 from interview_prep.errors import StoreError
 from interview_prep.paths import default_data_dir, resolve_data_dir  # noqa: F401  (re-exported)
-from interview_prep.scheduler import Memory, Rating
+from interview_prep.scheduler import Memory
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -31,25 +31,6 @@ if TYPE_CHECKING:
 PROGRESS_FILE_NAME = "progress.sqlite3"
 BUSY_TIMEOUT_SECONDS = 5.0
 _SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-@dataclass(frozen=True)
-class Review:
-    """One rated answer. `reviewed_at` is normalised to UTC."""
-
-    card_id: str
-    reviewed_at: datetime
-    rating: int
-    seconds: float
-    covered: int
-    total_points: int
-    mode: str  # "quiz" or "drill"
-    # Misconceptions caught and key points contradicted in the typed answer.
-    mistakes: int = 0
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "reviewed_at", scheduler.as_utc(self.reviewed_at))
-        Rating(self.rating)  # refuse a rating the scheduler could not take
 
 
 # --- schema -----------------------------------------------------------------
@@ -154,7 +135,7 @@ class ReviewStore:
         with _sqlite_errors(self.path, "written"), _write_transaction(self._db) as conn:
             row = conn.execute("SELECT fsrs_json FROM memory WHERE card_id = ?", (review.card_id,)).fetchone()
             previous = self._memory_from_row(review.card_id, row[0]) if row else None
-            memory = scheduler.review(previous, review.card_id, Rating(review.rating), review.reviewed_at)
+            memory = scheduler.review(previous, review.card_id, review.rating, review.reviewed_at)
             conn.execute(
                 "INSERT INTO review (card_id, reviewed_at, rating, seconds, covered,"
                 " total_points, mode, mistakes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -165,7 +146,7 @@ class ReviewStore:
                     float(review.seconds),
                     int(review.covered),
                     int(review.total_points),
-                    review.mode,
+                    review.mode.value,
                     int(review.mistakes),
                 ),
             )
@@ -192,7 +173,9 @@ class ReviewStore:
 
     def reviews(self, since: datetime | None = None) -> list[Review]:
         """Reviews at or after `since` (all if None), oldest first."""
-        query = "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes FROM review"
+        query = (
+            "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes FROM review"
+        )
         parameters: tuple[str, ...] = ()
         if since is not None:
             query += " WHERE reviewed_at >= ?"
@@ -220,17 +203,17 @@ class ReviewStore:
                 f" ({_one_line(exc)}); {_LEFT_UNTOUCHED}"
             ) from exc
 
-    def _review_from_row(self, row: tuple) -> Review:
+    def _review_from_row(self, row: tuple[Any, ...]) -> Review:
         card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes = row
         try:
             return Review(
                 card_id=card_id,
                 reviewed_at=datetime.fromisoformat(reviewed_at),
-                rating=int(rating),
+                rating=Rating(int(rating)),
                 seconds=float(seconds),
                 covered=int(covered),
                 total_points=int(total_points),
-                mode=mode,
+                mode=Mode(mode),
                 mistakes=int(mistakes),
             )
         except (ValueError, TypeError) as exc:
@@ -398,4 +381,4 @@ def _one_line(value: object) -> str:
 def _to_text(moment: datetime) -> str:
     # One fixed width (always microseconds, always +00:00) so that comparing
     # the text in SQL orders the same way as comparing the times.
-    return scheduler.as_utc(moment).isoformat(timespec="microseconds")
+    return as_utc(moment).isoformat(timespec="microseconds")

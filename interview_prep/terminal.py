@@ -10,16 +10,99 @@ menu choice.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from rich.console import Console
 
 from . import render
 from .cards import Card, FollowUp
 
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from .domain import Mode, Rating
+    from .grading import Assessment
+    from .runner import RunResult
+
+
+# ---------------------------------------------------------------------------
+# The console, and the small terminal helpers commands share
+
+
+class PlainWhenPiped(Console):
+    """A console that drops the padding rich adds at line ends when nobody sees colours.
+
+    Rich pads wrapped text to a block's width; in a terminal that is invisible,
+    but in a pipe or a file it leaves trailing spaces on every line.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if self.is_terminal or self.record:
+            super().print(*objects, **kwargs)
+            return
+        with self.capture() as captured:
+            super().print(*objects, **kwargs)
+        text = "\n".join(line.rstrip() for line in captured.get().split("\n"))
+        self.file.write(text)
+        self.file.flush()
+
+
+def console(stderr: bool = False) -> Console:
+    # highlight=False: rich would otherwise colour numbers in answers and outputs at random.
+    return PlainWhenPiped(stderr=stderr, highlight=False)
+
+
+def interactive() -> bool:
+    """Whether a person is at the keyboard and watching: both ends are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def with_status(out: Console, message: str, work: Callable[[], T]) -> T:
+    """Run `work` under a spinner in a terminal; silently when piped."""
+    if out.is_terminal:
+        with out.status(message):
+            return work()
+    return work()
+
+
+@contextmanager
+def progress(out: Console, total: int, what: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on a terminal, advanced by calling what this yields; nothing when piped."""
+    if not out.is_terminal or not total:
+        yield lambda: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=out, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda: bar.advance(task)
+
+
+def pick(out: Console, candidates: Sequence[Card], query: str) -> Card | None:
+    """Ask which of several cards was meant; None when nobody can answer (no terminal)."""
+    out.print(f"Several cards fit {query!r}:", markup=False)
+    out.print(render.candidates_table(candidates))
+    if not interactive():
+        return None
+    while True:
+        out.print(f"Which one? [1-{len(candidates)}] ", end="")
+        try:
+            raw = input().strip()
+        except EOFError:
+            return None
+        if raw.isdigit() and 1 <= int(raw) <= len(candidates):
+            return candidates[int(raw) - 1]
+        out.print(f"Type a number from 1 to {len(candidates)}, or Ctrl-C to stop.", style="dim")
+
+
+# ---------------------------------------------------------------------------
+# A study session in the terminal
+
 
 class TerminalIO:
-    def __init__(self, console: Console, interactive: bool, stdin=None):
+    def __init__(self, console: Console, interactive: bool, stdin: TextIO | None = None):
         self.out = console
         self.interactive = interactive
         self.stdin = stdin if stdin is not None else sys.stdin
@@ -31,13 +114,15 @@ class TerminalIO:
         self.out.print()
         self.out.print(render.card_header(card, position=label))
 
-    def reveal(self, card, coverage, seconds: float, suggested: int | None, mode: str) -> None:
+    def reveal(
+        self, card: Card, coverage: Assessment | None, seconds: float, suggested: Rating | None, mode: Mode
+    ) -> None:
         self.out.print(render.reveal(card, coverage, seconds, suggested, mode))
 
     def explanation(self, card: Card) -> None:
         self.out.print(render.explanation(card))
 
-    def snippet_result(self, card: Card, result) -> None:
+    def snippet_result(self, card: Card, result: RunResult) -> None:
         self.out.print(render.snippet_code(card))
         self.out.print(render.run_output(card, result))
 
@@ -60,7 +145,11 @@ class TerminalIO:
         return line.rstrip("\r\n")
 
     def read_answer(self, optional: bool) -> str | None:
-        hint = "Enter to reveal, q to quit" if optional else "a blank line finishes; Enter alone reveals; q quits"
+        hint = (
+            "Enter to reveal, q to quit"
+            if optional
+            else "a blank line finishes; Enter alone reveals; q quits"
+        )
         self.out.print(f"[bold]Your answer[/] [dim]({hint})[/]")
         lines: list[str] = []
         while True:
@@ -74,12 +163,12 @@ class TerminalIO:
                 return line  # quit at once, without waiting for the blank line
             lines.append(line)
 
-    def read_key(self, menu: Sequence[tuple[str, str]], suggested: int | None) -> str | None:
+    def read_key(self, menu: Sequence[tuple[str, str]], suggested: Rating | None) -> str | None:
         keys = [key for key, _ in menu]
         ratings = "  ".join(f"[bold]{key}[/] {label}" for key, label in menu if key.isdigit())
         actions = "  ".join(f"[bold]{key}[/] {label}" for key, label in menu if not key.isdigit())
         if suggested:
-            ratings += f"   [dim](Enter = {suggested})[/]"
+            ratings += f"   [dim](Enter = {int(suggested)})[/]"
         self.out.print(f"Rate  {ratings}")
         self.out.print(f"      {actions}")
         while True:
@@ -88,7 +177,7 @@ class TerminalIO:
                 return None
             key = raw.strip().lower()[:1]
             if not key and suggested:
-                key = str(suggested)
+                key = str(int(suggested))
             if key in keys:
                 # Echo the choice so a transcript (or a piped session) shows what was picked.
                 self.out.print(key if self.interactive else f"› {key}")

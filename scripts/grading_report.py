@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from interview_prep import grading_quality as quality  # noqa: E402
-from interview_prep.bank import bank_dirs, load_bank  # noqa: E402
+from interview_prep import grading_quality as quality
+from interview_prep.bank import bank_dirs, load_bank
 
 HELD_OUT = ROOT / "tests" / "heldout" / "answers.yaml"
 COST_CARD = "mse"
@@ -86,8 +86,10 @@ def main() -> int:
     incomplete = quality.incomplete_short_answers(cards)
     print(f"short answers complete:        {pct(len(cards) - len(incomplete), len(cards))}")
     confusion = quality.cross_card_confusion(cards)
-    print(f"cross-card confusion:          {pct(len(confusion.confused_cards), len(cards))} of cards rate an"
-          f" unlinked card's short answer good ({len(confusion.pairs)} pairs)")
+    print(
+        f"cross-card confusion:          {pct(len(confusion.confused_cards), len(cards))} of cards rate an"
+        f" unlinked card's short answer good ({len(confusion.pairs)} pairs)"
+    )
     buzz = [quality.rated_good(paragraph, cards) for paragraph in quality.BUZZWORD_PARAGRAPHS]
     print(f"buzzword paragraphs rated good: {sum(map(len, buzz))} card ratings over {len(buzz)} paragraphs")
     if args.verbose:
@@ -104,20 +106,26 @@ def main() -> int:
         held = quality.held_out_figures(quality.load_held_out(HELD_OUT), bank.cards)
         n = held.cards
         print(f"held-out set: {n} cards, 3 answers each ({HELD_OUT.relative_to(ROOT)})")
-        print(f"  wrong answers caught or suggested again: {pct(held.wrong_flagged, n)}"
-              f" (a mistake named in {pct(held.wrong_caught, n)})")
+        print(
+            f"  wrong answers caught or suggested again: {pct(held.wrong_flagged, n)}"
+            f" (a mistake named in {pct(held.wrong_caught, n)})"
+        )
         print(f"  correct answers suggested good, no mistake: {pct(held.correct_good_clean, n)}")
         print(f"  correct answers with a mistake caught:    {pct(held.correct_with_mistake, n)}")
-        print(f"  partial answers below good: {pct(held.partial_not_good, n)};"
-              f" with a mistake caught: {pct(held.partial_with_mistake, n)}")
+        print(
+            f"  partial answers below good: {pct(held.partial_not_good, n)};"
+            f" with a mistake caught: {pct(held.partial_with_mistake, n)}"
+        )
         if args.verbose:
             for failure in held.failures:
                 print(f"  {failure}")
 
     if not args.no_cost:
         g, e, ratio = cost_ratio(args.runs)
-        print(f"cost: prep grade {COST_CARD} {g * 1000:.0f} ms, explain --no-run {e * 1000:.0f} ms;"
-              f" median paired ratio {ratio:.2f} (target at most 1.10)")
+        print(
+            f"cost: prep grade {COST_CARD} {g * 1000:.0f} ms, explain --no-run {e * 1000:.0f} ms;"
+            f" median paired ratio {ratio:.2f} (target at most 1.10)"
+        )
     return 0
 
 

@@ -42,9 +42,7 @@ def rewrite_output(path: Path, new_output: str) -> None:
         (i for i in range(snippet_at + 1, len(lines)) if lines[i][:1] not in (" ", "\n", "")),
         len(lines),
     )
-    out_at = next(
-        (i for i in range(snippet_at + 1, end) if lines[i].lstrip().startswith("output:")), None
-    )
+    out_at = next((i for i in range(snippet_at + 1, end) if lines[i].lstrip().startswith("output:")), None)
     if out_at is None:
         indent = 2
         new = yaml_block(indent, new_output)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from interview_prep.bank import bank_dirs, load_bank, open_bank, packaged_bank_dir, BankProblems
+from interview_prep.bank import BankProblems, bank_dirs, load_bank, open_bank, packaged_bank_dir
 from interview_prep.cards import Tier
 from interview_prep.errors import BankError
 
@@ -38,24 +38,48 @@ BAD_CASES = {
     "not-utf8": ("toy/latin.yaml", 6, r"not UTF-8 text \(byte 0xe9\)"),
     "not-a-mapping": ("toy/listy.yaml", 1, r"a card must be a mapping of fields, not a list"),
     "missing-field": ("toy/no-question.yaml", 1, r"missing required field 'question'"),
-    "unknown-field": ("toy/typo.yaml", 10, r"unknown field 'comon_mistakes' \(did you mean 'common_mistakes'\?\)"),
+    "unknown-field": (
+        "toy/typo.yaml",
+        10,
+        r"unknown field 'comon_mistakes' \(did you mean 'common_mistakes'\?\)",
+    ),
     "wrong-type": ("toy/aliases-text.yaml", 10, r"field 'aliases' must be a list of text items, not text"),
     "bad-tier": ("toy/expert.yaml", 4, r"tier 'expert' is not one of core, advanced, deep"),
-    "id-mismatch": ("toy/file-name.yaml", 1, r"id 'other-name' does not match the file name 'file-name.yaml'"),
+    "id-mismatch": (
+        "toy/file-name.yaml",
+        1,
+        r"id 'other-name' does not match the file name 'file-name.yaml'",
+    ),
     "bad-id": ("toy/Bad_Id.yaml", 1, r"id 'Bad_Id' is not kebab-case"),
     "topic-mismatch": ("toy/wrong-folder.yaml", 3, r"topic 'elsewhere' does not match the folder 'toy'"),
     "duplicate-id": ("toy/twin.yaml", 1, r"duplicate id 'twin': also .*other/twin.yaml:1"),
-    "duplicate-alias": ("toy/second.yaml", 10, r"alias 'Shared-Name' is already an alias of card 'first' \(.*toy/first.yaml:10\)"),
-    "alias-is-id": ("toy/claimer.yaml", 10, r"alias 'holder' is already the id of card 'holder' \(.*toy/holder.yaml:1\)"),
+    "duplicate-alias": (
+        "toy/second.yaml",
+        10,
+        r"alias 'Shared-Name' is already an alias of card 'first' \(.*toy/first.yaml:10\)",
+    ),
+    "alias-is-id": (
+        "toy/claimer.yaml",
+        10,
+        r"alias 'holder' is already the id of card 'holder' \(.*toy/holder.yaml:1\)",
+    ),
     "broken-follow-up": ("toy/lonely.yaml", 11, r"follow_ups\[0\] links to unknown card 'no-such-card'"),
     "broken-related": ("toy/pointer.yaml", 10, r"related links to unknown card 'missing-card'"),
     "duplicate-key": ("toy/twice.yaml", 10, r"field 'title' is given twice \(first on line 2\)"),
     "bad-key-point": ("toy/pointless.yaml", 8, r"key_points\[0\]\.keywords must be a non-empty list"),
     "bad-snippet": ("toy/mute.yaml", 10, r"snippet\.output must be text"),
     "stray-file": ("stray.yaml", 1, r"not loaded: cards live at <bank>/<topic>/<id>\.yaml"),
-    "bad-signal": ("toy/hollow.yaml", 11, r"signal 'it is \.\.\. the \.\.\. ': every part between '\.\.\.' needs a word"),
+    "bad-signal": (
+        "toy/hollow.yaml",
+        11,
+        r"signal 'it is \.\.\. the \.\.\. ': every part between '\.\.\.' needs a word",
+    ),
     "bad-mistake": ("toy/muddle.yaml", 11, r"common_mistakes\[0\] has unknown field 'corection'"),
-    "bad-answers": ("toy/numbered.yaml", 16, r"answers\.wrong\[0\]\.mistake must be the number \(1 to 1\) of a common mistake"),
+    "bad-answers": (
+        "toy/numbered.yaml",
+        16,
+        r"answers\.wrong\[0\]\.mistake must be the number \(1 to 1\) of a common mistake",
+    ),
 }
 
 
@@ -87,9 +111,14 @@ def test_open_bank_raises_with_every_problem(monkeypatch):
 def test_user_card_clashing_with_a_packaged_id_names_both_files(tmp_path):
     clash = tmp_path / "mine" / "loss" / "mse.yaml"
     clash.parent.mkdir(parents=True)
-    clash.write_text((GOOD_BANK / "toy" / "toy-theory.yaml").read_text()
-                     .replace("id: toy-theory", "id: mse").replace("topic: toy", "topic: loss")
-                     .replace("card: toy-mean", "card: mse").replace("card: toy-median", "card: mse"))
+    clash.write_text(
+        (GOOD_BANK / "toy" / "toy-theory.yaml")
+        .read_text()
+        .replace("id: toy-theory", "id: mse")
+        .replace("topic: toy", "topic: loss")
+        .replace("card: toy-mean", "card: mse")
+        .replace("card: toy-median", "card: mse")
+    )
     bank = load_bank(bank_dirs([tmp_path / "mine"]))
     messages = [str(p) for p in bank.problems]
     packaged = packaged_bank_dir() / "loss" / "mse.yaml"
@@ -110,7 +139,7 @@ def test_missing_bank_folder_is_a_bank_error(tmp_path):
 
 def test_readme_example_is_the_shipped_card():
     readme = (packaged_bank_dir() / "README.md").read_text(encoding="utf-8")
-    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    example = readme.split("## A full example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     assert example == (packaged_bank_dir() / "loss" / "mse.yaml").read_text(encoding="utf-8")
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from .conftest import BAD_BANKS, FIXTURES
 
-
 pytestmark = pytest.mark.usefixtures("toy_bank_only")
 
 
@@ -17,12 +16,29 @@ def test_explain_shows_the_whole_card_and_runs_the_snippet(cli):
     result = cli("explain", "toy-mean")
     assert result.exit_code == 0, result.output
     out = result.output
-    order = ["The mean as a best guess", "Which single number minimises", "toy · core · toy-mean",
-             "Short answer", "Key points", "• The mean minimises squared error.", "Intuition", "Math",
-             "d/dc Σ (yᵢ − c)²", "Worked example", "Snippet", "values = [1, 2, 6]",
-             "Output (run live)", "squared error = 14.0", "✓ matches the stored output",
-             "Follow-ups", "→ Which number minimises the absolute error?", "prep explain toy-median",
-             "Common mistakes", "✗ Thinking the median minimises squared error.", "Related\n  toy-median"]
+    order = [
+        "The mean as a best guess",
+        "Which single number minimises",
+        "toy · core · toy-mean",
+        "Short answer",
+        "Key points",
+        "• The mean minimises squared error.",
+        "Intuition",
+        "Math",
+        "d/dc Σ (yᵢ − c)²",
+        "Worked example",
+        "Snippet",
+        "values = [1, 2, 6]",
+        "Output (run live)",
+        "squared error = 14.0",
+        "✓ matches the stored output",
+        "Follow-ups",
+        "→ Which number minimises the absolute error?",
+        "prep explain toy-median",
+        "Common mistakes",
+        "✗ Thinking the median minimises squared error.",
+        "Related\n  toy-median",
+    ]
     positions = [out.index(text) for text in order]
     assert positions == sorted(positions)
 
@@ -63,7 +79,10 @@ def test_explain_an_unknown_card_is_one_line_on_stderr(cli):
 def test_a_bad_card_is_reported_located_with_no_traceback(cli):
     result = cli("explain", "toy-mean", "--bank", str(BAD_BANKS / "bad-tier"))
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"{BAD_BANKS / 'bad-tier' / 'toy' / 'expert.yaml'}:4: tier 'expert' is not one of core, advanced, deep"
+    assert (
+        result.stderr.strip()
+        == f"{BAD_BANKS / 'bad-tier' / 'toy' / 'expert.yaml'}:4: tier 'expert' is not one of core, advanced, deep"
+    )
     assert "Traceback" not in result.output
 
 
@@ -97,16 +116,22 @@ def test_run_a_card_without_a_snippet(cli):
 def test_topics_counts_cards_by_tier(cli):
     result = cli("topics")
     row = next(line for line in result.output.splitlines() if line.strip("│ ").startswith("toy"))
-    assert row.split("│")[1:-1] == [" toy        ", "    1 ", "        1 ", "    1 ", "     3 "] or \
-        [cell.strip() for cell in row.split("│")[1:-1]] == ["toy", "1", "1", "1", "3"]
+    assert row.split("│")[1:-1] == [" toy        ", "    1 ", "        1 ", "    1 ", "     3 "] or [
+        cell.strip() for cell in row.split("│")[1:-1]
+    ] == ["toy", "1", "1", "1", "3"]
 
 
 def test_list_filters_and_prints_json(cli):
     result = cli("list", "--tier", "advanced", "--tier", "deep", "--json")
     data = json.loads(result.stdout)
     assert [c["id"] for c in data] == ["toy-median", "toy-theory"]
-    assert data[0] == {"id": "toy-median", "title": "The median as a robust guess", "topic": "toy",
-                       "tier": "advanced", "aliases": ["toy middle"]}
+    assert data[0] == {
+        "id": "toy-median",
+        "title": "The median as a robust guess",
+        "topic": "toy",
+        "tier": "advanced",
+        "aliases": ["toy middle"],
+    }
     table = cli("list", "--topic", "toy").output
     assert "toy-mean" in table and "toy-theory" in table
 
@@ -143,7 +168,9 @@ def test_check_passes_on_a_good_bank(cli):
 
 
 def test_check_fails_on_a_stale_output_and_on_bad_cards(cli):
-    result = cli("check", "--bank", str(FIXTURES / "wrong-output"), "--bank", str(BAD_BANKS / "broken-related"))
+    result = cli(
+        "check", "--bank", str(FIXTURES / "wrong-output"), "--bank", str(BAD_BANKS / "broken-related")
+    )
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert any(line.endswith("related links to unknown card 'missing-card'") for line in lines)
@@ -153,7 +180,7 @@ def test_check_fails_on_a_stale_output_and_on_bad_cards(cli):
 def test_usage_errors_are_one_line_with_a_hint(cli):
     result = cli("explain")
     assert result.exit_code == 2
-    assert result.stderr == "prep: Missing argument 'query'. (see 'prep explain --help')\n"
+    assert result.stderr == "prep: Missing argument 'CARD'. (see 'prep explain --help')\n"
     result = cli("list", "--topc", "loss")
     assert result.exit_code == 2
     assert result.stderr.startswith("prep: No such option: --topc")
@@ -179,7 +206,18 @@ def test_prep_alone_shows_help_listing_study_commands_first(cli):
     assert result.stderr == ""
     commands = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
     assert commands[:3] == ["quiz", "drill", "stats"]
-    assert set(commands) == {"quiz", "drill", "stats", "explain", "grade", "search", "list", "topics", "run", "check"}
+    assert set(commands) == {
+        "quiz",
+        "drill",
+        "stats",
+        "explain",
+        "grade",
+        "search",
+        "list",
+        "topics",
+        "run",
+        "check",
+    }
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in BAD_BANKS.iterdir()))

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.usefixtures("toy_bank_only")
 
 
 def test_grade_catches_the_mistake_and_quotes_the_answer(cli):
-    result = cli("grade", "toy-mean", "--answer", "The median minimises squared error; the slope is zero there.")
+    result = cli(
+        "grade", "toy-mean", "--answer", "The median minimises squared error; the slope is zero there."
+    )
     assert result.exit_code == 0, result.output
     out = result.output
     assert "What you got wrong (1)" in out
@@ -29,11 +31,13 @@ def test_grade_json_is_one_object_for_scripts(cli):
     data = json.loads(result.stdout)
     assert set(data) == {"card", "covered", "total", "suggested", "points", "mistakes"}
     assert (data["card"], data["total"], data["suggested"]) == ("toy-mean", 3, "again")
-    assert data["mistakes"] == [{
-        "mistake": "Thinking the median minimises squared error.",
-        "correction": "The median minimises absolute error; squared error gives the mean.",
-        "evidence": "The median minimises squared error",
-    }]
+    assert data["mistakes"] == [
+        {
+            "mistake": "Thinking the median minimises squared error.",
+            "correction": "The median minimises absolute error; squared error gives the mean.",
+            "evidence": "The median minimises squared error",
+        }
+    ]
     assert [p["status"] for p in data["points"]] == ["missed", "missed", "missed"]
 
 
@@ -47,11 +51,13 @@ def test_grade_reads_the_answer_from_standard_input(cli):
 def test_grade_a_contradicted_point_is_listed_as_a_mistake(cli):
     data = json.loads(cli("grade", "toy-mean", "--json", "--answer", "It is not the mean at all.").stdout)
     assert data["points"][0]["status"] == "contradicted"
-    assert data["mistakes"] == [{
-        "mistake": "contradicts: The mean minimises squared error.",
-        "correction": "The mean minimises squared error.",
-        "evidence": "It is not the mean at all",
-    }]
+    assert data["mistakes"] == [
+        {
+            "mistake": "contradicts: The mean minimises squared error.",
+            "correction": "The mean minimises squared error.",
+            "evidence": "It is not the mean at all",
+        }
+    ]
     assert data["suggested"] == "again"
 
 
@@ -81,25 +87,36 @@ def test_check_fails_a_card_whose_wrong_answer_is_not_caught(cli, tmp_path, monk
     bank = tmp_path / "bank"
     shutil.copytree(GOOD_BANK, bank)
     card = bank / "toy" / "toy-mean.yaml"
-    card.write_text(card.read_text().replace('["median ... minimi* ... squared", "median ... squared error"]',
-                                             '["median ... is robust"]'))
+    card.write_text(
+        card.read_text().replace(
+            '["median ... minimi* ... squared", "median ... squared error"]', '["median ... is robust"]'
+        )
+    )
     monkeypatch.setenv("PREP_BANK", str(bank))
     result = cli("check", "--no-run")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert any(line.startswith(f"{card}:") and "does not have mistake 1 caught" in line for line in lines), lines
+    assert any(line.startswith(f"{card}:") and "does not have mistake 1 caught" in line for line in lines), (
+        lines
+    )
 
 
 def test_check_reports_a_keyword_that_repeats_the_question(cli, tmp_path, monkeypatch):
     bank = tmp_path / "bank"
     shutil.copytree(GOOD_BANK, bank)
     card = bank / "toy" / "toy-mean.yaml"
-    card.write_text(card.read_text().replace("keywords: [derivative, gradient, slope]",
-                                             "keywords: [derivative, gradient, slope, single number]"))
+    card.write_text(
+        card.read_text().replace(
+            "keywords: [derivative, gradient, slope]",
+            "keywords: [derivative, gradient, slope, single number]",
+        )
+    )
     monkeypatch.setenv("PREP_BANK", str(bank))
     result = cli("check", "--no-run")
     assert result.exit_code == 1
-    assert f"{card}:16: keyword 'single number' only repeats the question, so it earns nothing" in result.stderr
+    assert (
+        f"{card}:16: keyword 'single number' only repeats the question, so it earns nothing" in result.stderr
+    )
 
 
 def test_check_can_be_limited_to_named_cards(cli):

@@ -5,15 +5,21 @@ from __future__ import annotations
 import pytest
 
 from interview_prep.cards import Card, KeyPoint, Mistake, Tier
+from interview_prep.domain import Rating
 from interview_prep.grading import Assessment, PointResult, Status, assess
-from interview_prep.ratings import Rating
 from interview_prep.text import singular_forms, within_one_edit, words
 
 
 def card(points=(), mistakes=(), question="Explain it.") -> Card:
     return Card(
-        id="toy", title="Toy", topic="toy", tier=Tier.CORE, question=question,
-        short_answer="-", key_points=tuple(points), common_mistakes=tuple(mistakes),
+        id="toy",
+        title="Toy",
+        topic="toy",
+        tier=Tier.CORE,
+        question=question,
+        short_answer="-",
+        key_points=tuple(points),
+        common_mistakes=tuple(mistakes),
     )
 
 
@@ -114,11 +120,16 @@ def test_multi_word_keyword_matches_at_any_position():
 
 def test_normalisation_writes_symbols_out_and_splits_on_punctuation():
     assert words("Cross-Entropy, ŷ and σ; café's learning_rate") == [
-        "cross", "entropy", "y", "hat", "and", "sigma", "cafes", "learning", "rate",
+        "cross",
+        "entropy",
+        "y",
+        "hat",
+        "and",
+        "sigma",
+        "cafes",
+        "learning",
+        "rate",
     ]
-
-
-
 
 
 def test_first_matching_keyword_is_reported_with_the_words_that_earned_it():
@@ -133,6 +144,7 @@ def test_empty_answer_is_assessed_not_refused():
 
 
 # --- the vocabulary: a real word is never a typo -----------------------------
+
 
 @pytest.mark.parametrize(
     "answer, keyword",
@@ -158,6 +170,7 @@ def test_a_word_the_bank_knows_is_not_a_typo_either():
 
 
 # --- symbols, spellings and contractions meet ------------------------------
+
 
 @pytest.mark.parametrize(
     "answer, keyword",
@@ -252,11 +265,15 @@ def test_a_signal_with_several_parts_keeps_their_order():
 
 # --- echoes and lists of words ----------------------------------------------
 
+
 def test_words_of_the_question_earn_nothing():
     point = KeyPoint("p", ("precision", "fraction of predicted positives"))
     question = "What is precision?"
     assert status("precision", point, question) is Status.MISSED
-    assert status("precision is the fraction of predicted positives that are right", point, question) is Status.COVERED
+    assert (
+        status("precision is the fraction of predicted positives that are right", point, question)
+        is Status.COVERED
+    )
 
 
 def test_a_list_of_words_is_suggested_hard_at_best():
@@ -269,6 +286,7 @@ def test_a_list_of_words_is_suggested_hard_at_best():
 
 
 # --- the suggestion -----------------------------------------------------------
+
 
 def test_suggestion_thresholds():
     point = KeyPoint("p", ("k",))
@@ -292,7 +310,9 @@ def test_suggestion_thresholds():
 def test_a_caught_mistake_means_again_whatever_else_is_covered():
     points = [KeyPoint("a", ("squares the errors",)), KeyPoint("b", ("conditional mean",))]
     mistakes = [Mistake("Calling MSE robust.", "It is not.", ("mse ... robust",))]
-    result = assess("MSE squares the errors, gives the conditional mean, and MSE is robust.", card(points, mistakes))
+    result = assess(
+        "MSE squares the errors, gives the conditional mean, and MSE is robust.", card(points, mistakes)
+    )
     assert (result.covered, result.total) == (2, 2)
     assert [c.evidence for c in result.mistakes] == ["and MSE is robust"]
     assert result.suggested is Rating.AGAIN
@@ -340,5 +360,3 @@ def test_singular_words_ending_like_plurals_are_kept_whole(word: str):
 )
 def test_within_one_edit(a: str, b: str, expected: bool):
     assert within_one_edit(a, b) is expected
-
-

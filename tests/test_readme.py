@@ -10,13 +10,16 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def shell_blocks() -> list[str]:
-    return re.findall(r"```sh\n(.*?)```", README, re.S)
+    return re.findall(r"```sh\n(.*?)```", README, re.DOTALL)
 
 
 def test_ci_runs_the_readme_test_command():
     test_command = shell_blocks()[1].strip()
-    ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
-                if line and not line.startswith(("#", "set ", "cd "))]
+    ci_lines = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line and not line.startswith(("#", "set ", "cd "))
+    ]
     assert ci_lines == [test_command]
     assert "'.[test]'" in test_command and "pytest" in test_command
 
@@ -37,6 +40,8 @@ def test_the_explain_sample_is_what_prep_prints(cli):
     result = cli("explain", "mse", env={"COLUMNS": "80"})
     assert result.exit_code == 0
     printed = set(result.output.splitlines())
-    shown = [line for line in sample.splitlines() if line.strip() and "…" not in line and "ran in" not in line]
+    shown = [
+        line for line in sample.splitlines() if line.strip() and "…" not in line and "ran in" not in line
+    ]
     assert len(shown) > 20
     assert [line for line in shown if line not in printed] == []

@@ -36,7 +36,7 @@ def test_a_crash_reports_the_exception_and_keeps_the_traceback():
     result = run_snippet("print('before')\nraise ValueError('bad shape (3,) vs (4,)')\n")
     assert result.verdict is Verdict.ERROR
     assert result.stdout == "before\n"
-    assert "Traceback" in result.stderr and 'line 2' in result.stderr
+    assert "Traceback" in result.stderr and "line 2" in result.stderr
     assert result.summary() == "raised ValueError: bad shape (3,) vs (4,)"
 
 
@@ -48,7 +48,9 @@ def test_an_endless_loop_is_stopped_by_the_timeout():
 
 
 def test_exhausting_memory_hits_the_cap():
-    result = run_snippet("blocks = []\nwhile True:\n    blocks.append(bytearray(50_000_000))\n", memory_mb=300)
+    result = run_snippet(
+        "blocks = []\nwhile True:\n    blocks.append(bytearray(50_000_000))\n", memory_mb=300
+    )
     assert result.verdict is Verdict.MEMORY
     assert "memory" in result.summary()
 

@@ -44,7 +44,10 @@ def test_equally_good_names_are_ambiguous(bank):
 
 
 def test_an_unknown_name_suggests_search(bank):
-    with pytest.raises(LookupFailed, match=r"no card is called 'outliers'; closest by content: toy-median. Try: prep search outliers"):
+    with pytest.raises(
+        LookupFailed,
+        match=r"no card is called 'outliers'; closest by content: toy-median, toy-mean. Try: prep search outliers",
+    ):
         find_card(bank, "outliers")
 
 

@@ -8,7 +8,9 @@ import pytest
 
 from interview_prep.bank import load_bank
 from interview_prep.runner import RunResult, Verdict
-from interview_prep.session import StudySession, plan_quiz
+from interview_prep.domain import Order
+from interview_prep.planning import plan_quiz
+from interview_prep.session import StudySession
 
 from .conftest import GOOD_BANK
 
@@ -88,7 +90,13 @@ def test_answer_reveal_and_rate_records_the_review(bank):
     assert io.events("reveal") == [("toy-mean", 2, 3)]
     assert result.ended == "done"
     (review,) = store.reviews
-    assert (review.card_id, review.rating, review.covered, review.total_points, review.mode) == ("toy-mean", 3, 2, 3, "quiz")
+    assert (review.card_id, review.rating, review.covered, review.total_points, review.mode) == (
+        "toy-mean",
+        3,
+        2,
+        3,
+        "quiz",
+    )
     assert review.seconds == 7.0
     assert review.reviewed_at == NOW
 
@@ -182,17 +190,17 @@ def test_weakest_topic_and_tier(bank):
 
 def test_plan_quiz_mock_reaches_every_tier_and_asks_core_first(bank):
     cards = list(bank)
-    planned = plan_quiz(cards, 2, "mock", seed=3)
+    planned = plan_quiz(cards, 2, Order.MOCK, seed=3, one_topic=True).cards
     assert [c.tier.value for c in planned] == ["core", "advanced"]
-    full = plan_quiz(cards, 10, "mock", seed=3)
+    full = plan_quiz(cards, 10, Order.MOCK, seed=3, one_topic=True).cards
     assert [c.tier.value for c in full] == ["core", "advanced", "deep"]
 
 
 def test_plan_quiz_shuffle_is_repeatable_with_a_seed(bank):
     cards = list(bank)
-    orders = {tuple(c.id for c in plan_quiz(cards, 3, "shuffle", seed=s)) for s in range(20)}
+    orders = {tuple(c.id for c in plan_quiz(cards, 3, Order.SHUFFLE, seed=s, one_topic=False).cards) for s in range(20)}
     assert len(orders) > 1
-    assert plan_quiz(cards, 3, "shuffle", seed=5) == plan_quiz(cards, 3, "shuffle", seed=5)
+    assert plan_quiz(cards, 3, None, seed=5, one_topic=False) == plan_quiz(cards, 3, Order.SHUFFLE, seed=5, one_topic=False)
 
 
 def test_q_as_the_answer_quits(bank):

@@ -26,7 +26,9 @@ def loaded_after(*args: str, env_bank: str | None = None) -> dict[str, bool]:
     env = {**os.environ}
     if env_bank:
         env["PREP_BANK"] = env_bank
-    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
     return json.loads(proc.stderr.strip().splitlines()[-1])
 
 
@@ -51,7 +53,9 @@ def test_explaining_a_card_never_imports_numpy_in_prep_itself(tmp_path):
     assert loaded["pydantic"] is False
 
 
-@pytest.mark.parametrize("module", ["cards", "bank", "search", "grading", "stats", "session", "errors", "paths"])
+@pytest.mark.parametrize(
+    "module", ["cards", "bank", "search", "grading", "stats", "session", "errors", "paths"]
+)
 def test_library_modules_import_nothing_heavy(module):
     # The CLI imports these on ordinary commands; numpy, sqlite3, fsrs and the
     # terminal stack belong to the commands that need them.
@@ -59,6 +63,7 @@ def test_library_modules_import_nothing_heavy(module):
         f"import sys, interview_prep.{module}; "
         "print(json.dumps(sorted(m for m in ('numpy', 'sqlite3', 'fsrs', 'rich', 'pydantic') if m in sys.modules)))"
     )
-    proc = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True,
-                          check=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert json.loads(proc.stdout) == []

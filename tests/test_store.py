@@ -210,8 +210,17 @@ def test_new_database_has_the_full_schema(tmp_path):
         }
         journal_mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert columns == {
-        "review": ["id", "card_id", "reviewed_at", "rating", "seconds", "covered", "total_points", "mode",
-                   "mistakes"],
+        "review": [
+            "id",
+            "card_id",
+            "reviewed_at",
+            "rating",
+            "seconds",
+            "covered",
+            "total_points",
+            "mode",
+            "mistakes",
+        ],
         "memory": ["card_id", "due", "last_review", "stability", "difficulty", "state", "fsrs_json"],
     }
     assert index_names(path) == {"review_card_id", "memory_due"}

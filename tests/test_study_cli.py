@@ -6,8 +6,6 @@ import pytest
 
 from interview_prep.store import ReviewStore, progress_path
 
-
-
 pytestmark = pytest.mark.usefixtures("toy_bank_only")
 
 
@@ -17,16 +15,21 @@ def stored_reviews(home):
 
 
 def test_a_mock_quiz_session(cli, isolated_env):
-    script = "\n".join([
-        "The mean minimises squared error;",     # answer, two lines
-        "outliers pull it since errors are squared",
-        "",                                      # blank line: done
-        "r",                                     # run the snippet
-        "3",                                     # rate: good
-        "n",                                     # decline the offered follow-up
-        "",                                      # empty answer: just reveal
-        "q",                                     # quit
-    ]) + "\n"
+    script = (
+        "\n".join(
+            [
+                "The mean minimises squared error;",  # answer, two lines
+                "outliers pull it since errors are squared",
+                "",  # blank line: done
+                "r",  # run the snippet
+                "3",  # rate: good
+                "n",  # decline the offered follow-up
+                "",  # empty answer: just reveal
+                "q",  # quit
+            ]
+        )
+        + "\n"
+    )
     result = cli("quiz", "--topic", "toy", "--seed", "1", input=script)
     assert result.exit_code == 0, result.output
     out = result.output
@@ -39,7 +42,9 @@ def test_a_mock_quiz_session(cli, isolated_env):
     assert "The interviewer follows up: Which number minimises the absolute error?" in out
     assert "2/3  toy · advanced · toy-median" in out
     assert "Session ended early. 1 card rated." in out
-    assert [(r.card_id, r.rating, r.covered, r.mode) for r in stored_reviews(isolated_env)] == [("toy-mean", 3, 2, "quiz")]
+    assert [(r.card_id, r.rating, r.covered, r.mode) for r in stored_reviews(isolated_env)] == [
+        ("toy-mean", 3, 2, "quiz")
+    ]
 
 
 def test_end_of_input_closes_the_session_with_a_summary(cli, isolated_env):
@@ -136,4 +141,4 @@ def test_progress_of_a_card_no_longer_in_the_bank_is_kept_and_ignored(cli, isola
     assert "Session complete. 3 cards rated." in result.output
     stats = cli("stats")
     assert "retired-card" not in stats.output
-    assert [r.card_id for r in stored_reviews(isolated_env)][0] == "retired-card"
+    assert next(r.card_id for r in stored_reviews(isolated_env)) == "retired-card"

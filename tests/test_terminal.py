@@ -25,8 +25,14 @@ def prep_env(home) -> dict[str, str]:
 
 
 def spawn(home, *args: str):
-    child = pexpect.spawn(sys.executable, ["-m", "interview_prep", *args], env=prep_env(home),
-                          encoding="utf-8", timeout=30, dimensions=(50, 100))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "interview_prep", *args],
+        env=prep_env(home),
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 100),
+    )
     return child
 
 
@@ -95,9 +101,23 @@ def wait_for(predicate, seconds: float = 20.0) -> None:
 
 def test_a_killed_session_keeps_every_rated_review(isolated_env):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "interview_prep", "quiz", "--topic", "toy", "--order", "shuffle", "--seed", "1"],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=prep_env(isolated_env), text=True,
+        [
+            sys.executable,
+            "-m",
+            "interview_prep",
+            "quiz",
+            "--topic",
+            "toy",
+            "--order",
+            "shuffle",
+            "--seed",
+            "1",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=prep_env(isolated_env),
+        text=True,
     )
     try:
         db = progress_path(isolated_env)
@@ -126,8 +146,14 @@ def test_colour_in_a_terminal_and_none_with_no_color(isolated_env):
 
     def screen(extra_env):
         env = {**prep_env(isolated_env), **extra_env}
-        child = pexpect.spawn(sys.executable, ["-m", "interview_prep", "explain", "toy-mean", "--no-run"],
-                              env=env, encoding="utf-8", timeout=30, dimensions=(50, 100))
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "interview_prep", "explain", "toy-mean", "--no-run"],
+            env=env,
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(50, 100),
+        )
         text = child.read()
         child.close()
         assert child.exitstatus == 0

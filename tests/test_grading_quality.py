@@ -1,0 +1,111 @@
+"""The shipped bank's grading, held to bank-wide figures so no card added later can quietly weaken it.
+
+The figures are the ones `scripts/grading_report.py` prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interview_prep import grading_quality as quality
+from interview_prep.bank import load_bank, packaged_bank_dir
+from interview_prep.domain import Rating
+from interview_prep.grading import assess, bank_vocabulary
+
+HELD_OUT = Path(__file__).parent / "heldout" / "answers.yaml"
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank([packaged_bank_dir()])
+
+
+@pytest.fixture(scope="module")
+def cards(bank):
+    return list(bank)
+
+
+def grade(bank, card_id: str, answer: str):
+    return assess(answer, bank.get(card_id), bank_vocabulary(bank))
+
+
+def test_every_shipped_card_carries_its_grading(cards):
+    missing = []
+    for card in cards:
+        if card.answers is None or not card.answers.good or not card.answers.wrong:
+            missing.append(f"{card.id}: needs good and wrong example answers")
+        if not card.common_mistakes:
+            missing.append(f"{card.id}: needs common mistakes")
+        for number, mistake in enumerate(card.common_mistakes, 1):
+            if not (mistake.signals and mistake.correction):
+                missing.append(f"{card.id}: mistake {number} needs signals and a correction")
+    assert missing == []
+
+
+def test_every_example_grades_as_labelled(cards):
+    figures = quality.example_figures(cards)
+    assert figures.good_credited == figures.good >= len(cards)
+    assert figures.wrong_caught == figures.wrong >= len(cards)
+
+
+def test_the_question_typed_back_covers_nothing(cards):
+    assert quality.parrots(cards) == []
+
+
+def test_every_short_answer_covers_its_own_points(cards):
+    assert quality.incomplete_short_answers(cards) == []
+
+
+def test_cards_rarely_rate_an_unrelated_cards_answer_good(cards):
+    confusion = quality.cross_card_confusion(cards)
+    assert confusion.share <= 0.10, confusion.pairs
+
+
+@pytest.mark.parametrize("paragraph", quality.BUZZWORD_PARAGRAPHS, ids=["training", "vague", "everything"])
+def test_a_paragraph_of_buzzwords_rates_no_card_good(cards, paragraph):
+    assert len(paragraph.split()) >= 55
+    assert quality.rated_good(paragraph, cards) == []
+
+
+# The cases the grading issue was opened with.
+
+
+def test_the_mse_misconception_is_caught(bank):
+    answer = (
+        "MSE is robust to outliers and not differentiable, it is not related to Gaussian likelihood "
+        "and it does not estimate the conditional mean; errors cancel."
+    )
+    result = grade(bank, "mse", answer)
+    assert result.suggested is Rating.AGAIN
+    assert [c.number for c in result.mistakes] == [1]
+    assert len(result.contradicted) >= 3
+
+
+def test_six_words_are_hard_at_best(bank):
+    result = grade(bank, "mse", "cancel smooth conditional mean gaussian outlier")
+    assert result.suggested <= Rating.HARD
+
+
+def test_a_correct_answer_in_ordinary_writing_is_credited(bank):
+    answer = (
+        "Squaring means over- and under-shoots can't cancel out, and big misses cost far more. "
+        "It's smooth, so its gradient is proportional to the error. Minimising it gives E[y|x], "
+        "the conditional mean, and it's the MLE when noise is N(0, σ²). It isn't robust: "
+        "outliers dominate, which is why people reach for MAE or Huber."
+    )
+    result = grade(bank, "mse", answer)
+    assert (result.covered, result.total, result.wrong_count) == (5, 5, 0)
+    assert result.suggested is Rating.GOOD
+
+
+@pytest.mark.skipif(not HELD_OUT.exists(), reason="no held-out set")
+def test_held_out_answers_meet_the_grading_targets(bank):
+    """Answers written from each card's question and model answer only; see tests/heldout/."""
+    figures = quality.held_out_figures(quality.load_held_out(HELD_OUT), bank.cards)
+    n = figures.cards
+    assert n >= 30
+    assert figures.wrong_flagged / n >= 0.90, figures.failures
+    assert figures.correct_good_clean / n >= 0.90, figures.failures
+    assert figures.correct_with_mistake / n <= 0.05, figures.failures
