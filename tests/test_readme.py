@@ -13,15 +13,18 @@ def shell_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", README, re.DOTALL)
 
 
-def test_ci_runs_the_readme_test_command():
+def test_ci_runs_the_readme_test_command_first_then_lint_and_types():
     test_command = shell_blocks()[1].strip()
     ci_lines = [
         line
         for line in (ROOT / ".ci" / "run").read_text().splitlines()
         if line and not line.startswith(("#", "set ", "cd "))
     ]
-    assert ci_lines == [test_command]
+    assert ci_lines[0] == test_command
     assert "'.[test]'" in test_command and "pytest" in test_command
+    rest = "\n".join(ci_lines[1:])
+    for check in ("ruff check", "ruff format --check", "mypy --strict interview_prep"):
+        assert check in rest
 
 
 def test_first_command_installs_and_starts_a_quiz():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,24 @@ def test_library_modules_import_nothing_heavy(module):
         [sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True, timeout=60
     )
     assert json.loads(proc.stdout) == []
+
+
+LIBRARY_MODULES = sorted(
+    p.stem for p in (Path(__file__).resolve().parent.parent / "interview_prep").glob("*.py")
+    if p.stem not in {"cli", "terminal", "render", "__main__", "__init__"}
+)
+
+
+@pytest.mark.parametrize("module", LIBRARY_MODULES)
+def test_only_the_cli_terminal_and_render_import_typer_or_rich(module):
+    """Logic cannot hide in a terminal-bound module: the rest know nothing of the terminal."""
+    import ast
+
+    source = (Path(__file__).resolve().parent.parent / "interview_prep" / f"{module}.py").read_text()
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"typer", "rich", "click"}
