@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .bank import Bank
 from .cards import Card
-from .runner import DEFAULT_TIMEOUT, RunResult, outputs_match, run_snippet
+from .runner import DEFAULT_TIMEOUT, RunResult, kill_all_running, outputs_match, run_snippet
 
 if TYPE_CHECKING:
     from .grading import Assessment
@@ -85,12 +85,19 @@ def check_bank(
     # Threads are enough: each one waits on its own child process.
     with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
         futures = {pool.submit(run_snippet, _code(card), timeout=timeout): card for card in cards}
-        for future in as_completed(futures):
-            card = futures[future]
-            check = SnippetCheck(card, future.result())
-            results[card.id] = check
-            if on_done:
-                on_done(check)
+        try:
+            for future in as_completed(futures):
+                card = futures[future]
+                check = SnippetCheck(card, future.result())
+                results[card.id] = check
+                if on_done:
+                    on_done(check)
+        except KeyboardInterrupt:
+            # Ctrl-C: drop what is queued and end what runs, rather than
+            # waiting for every snippet before saying "interrupted".
+            pool.shutdown(wait=False, cancel_futures=True)
+            kill_all_running()
+            raise
     ordered = tuple(results[card.id] for card in cards)
     return CheckReport(bank, ordered, check_grading(bank, chosen))
 

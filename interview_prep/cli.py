@@ -70,6 +70,14 @@ class PrepGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        import signal
+
+        # SIGTERM ends prep as Ctrl-C does: through the same path, so a
+        # running snippet is killed and the session's summary is printed.
+        try:
+            previous = signal.signal(signal.SIGTERM, _terminated)
+        except ValueError:  # not the main thread: leave signals alone
+            previous = None
         try:
             result = super().main(args, "prep", complete_var, False, windows_expand_args, **extra)
             code = result if isinstance(result, int) else ExitCode.OK
@@ -89,9 +97,16 @@ class PrepGroup(TyperGroup):
                 raise
             _error(f"internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)")
             code = ExitCode.INTERNAL
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
         if standalone_mode:
             sys.exit(int(code))
         return int(code)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _usage_error(exc: Any) -> int:

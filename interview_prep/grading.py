@@ -115,7 +115,8 @@ _MIN_SENTENCE_WORDS = 4
 # only long dashes break.
 _CLAUSE_SPLIT_RE = re.compile(
     r"[.!?;:](?=\s|$)|,(?=\s)|\n\s*\n|\n\s*[*•]\s|\n\s*-\s|\s[–—]\s|\s--\s|"
-    r"(?=\b(?:" + "|".join(_CLAUSE_BREAK_WORDS) + r")\b)",
+    # "after a while" is not a contrast: no break after an article.
+    r"(?<!\ba )(?=\b(?:" + "|".join(_CLAUSE_BREAK_WORDS) + r")\b)",
     re.IGNORECASE,
 )
 _OPENING, _CLOSING = "([{", ")]}"

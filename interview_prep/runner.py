@@ -1,9 +1,17 @@
 """Run a card's snippet in a child process, with limits, and compare its output.
 
-Snippets import numpy; the `prep` process never does. Each run gets a fresh
-interpreter in isolated mode (`-I`: no user site, no PYTHON* variables, no
-current directory on sys.path), an empty temporary working directory, no
-standard input, a wall-clock timeout, a memory cap and a cap on captured output.
+Snippets import numpy; the `prep` process never does. The guarantees, which
+any other way of running a snippet must keep (tests/test_runner.py holds them):
+
+- a fresh interpreter with a minimal, explicit environment: nothing of
+  prep's (no secrets, no PYTHONPATH), `PYTHONHASHSEED=0`, UTF-8 output, no
+  user site, no current directory on sys.path;
+- an empty temporary working directory, no standard input;
+- its own process group, killed whole at the timeout, on Ctrl-C or SIGTERM,
+  and when the snippet ends: prep returns at once even if a grandchild that
+  left the group holds the output pipe, and that grandchild is killed too;
+- caps on memory, core files, processes (where the platform enforces them)
+  and captured output.
 """
 
 from __future__ import annotations
@@ -14,22 +22,47 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from typing import IO
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_MAX_OUTPUT = 64 * 1024
 
-# numpy's OpenBLAS starts one thread per core and reserves memory for each;
-# one thread keeps a snippet's footprint small and runs in parallel under
-# `prep check` without oversubscribing the machine.
-_CHILD_ENV_OVERRIDES = {
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "PYTHONIOENCODING": "utf-8",
-    "PYTHONHASHSEED": "0",
-}
+# How long a finished snippet's pipes may stay open before whoever holds
+# them (a grandchild that left the group) is killed and prep moves on.
+_PIPE_GRACE = 0.3
+# Processes a snippet may start beyond those its user already runs.
+_EXTRA_PROCESSES = 64
+# Marks a snippet's processes, so one that left the group can still be found.
+_TOKEN_VARIABLE = "PREP_SNIPPET_RUN"
+
+
+def child_environment(token: str, home: str) -> dict[str, str]:
+    """The whole environment a snippet sees: nothing inherited but PATH and the locale."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": home,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        # Determinism and isolation, as `python -I` would give but with a
+        # fixed hash seed, which -I would ignore.
+        "PYTHONHASHSEED": "0",
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONSAFEPATH": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # numpy's OpenBLAS starts one thread per core and reserves memory for
+        # each; one thread keeps a snippet small and lets `prep check` run
+        # several in parallel without oversubscribing the machine.
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        _TOKEN_VARIABLE: token,
+    }
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        # Some machines need these for OpenBLAS to run correctly at all.
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
 
 
 class Verdict(str, enum.Enum):
@@ -99,14 +132,25 @@ def output_diff(expected: str, actual: str) -> list[str]:
 # in a preexec_fn would be simpler, but preexec_fn can deadlock the child when
 # the parent has threads, and `prep check` runs snippets from a thread pool.
 _BOOTSTRAP = """\
-import resource, sys
+import os, resource, sys
 cap = int(sys.argv[1])
 if cap:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+try:
+    # A fork bomb stops at what the user already runs plus a margin. (Root is
+    # not bound by this limit; the timeout and the group kill still hold.)
+    mine = sum(1 for p in os.listdir("/proc") if p.isdigit() and os.stat("/proc/" + p).st_uid == os.getuid())
+    limit = mine + int(sys.argv[3])
+    hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_NPROC, (limit, hard))
+except (OSError, ValueError, AttributeError):
+    pass
 code = sys.argv[2]
 sys.argv = ["<snippet>"]
-del resource, cap
+del os, resource, cap
 try:
     exec(compile(code, "<snippet>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
 except SystemExit:
@@ -119,17 +163,15 @@ except BaseException as exc:
 """
 
 
-def _read_capped(stream: IO[bytes], cap: int) -> tuple[bytes, bool]:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = stream.read(65536)
-        if not chunk:
-            return b"".join(chunks), False
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > cap:
-            return b"".join(chunks)[:cap], True
+# Process groups of snippets running now, so an interrupted `prep check` can
+# end them all at once.
+_LIVE_GROUPS: set[int] = set()
+
+
+def kill_all_running() -> None:
+    """Kill every snippet this process is running now (Ctrl-C in `prep check`)."""
+    for group in list(_LIVE_GROUPS):
+        _kill_group(group)
 
 
 def run_snippet(
@@ -140,56 +182,40 @@ def run_snippet(
     max_output: int = DEFAULT_MAX_OUTPUT,
 ) -> RunResult:
     """Run `code` in a fresh interpreter and say how it went. Never raises for the snippet's faults."""
-    import threading
+    import secrets
     import time
 
-    env = {**os.environ, **_CHILD_ENV_OVERRIDES}
+    token = secrets.token_hex(8)
     cap = memory_mb * 1024 * 1024 if memory_mb else 0
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="prep-snippet-") as workdir:
         proc = subprocess.Popen(
-            [sys.executable, "-I", "-c", _BOOTSTRAP, str(cap), code],
+            [sys.executable, "-s", "-c", _BOOTSTRAP, str(cap), code, str(_EXTRA_PROCESSES)],
             cwd=workdir,
-            env=env,
+            env=child_environment(token, workdir),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-        captured: dict[str, tuple[bytes, bool]] = {}
-
-        def drain(name: str, stream: IO[bytes]) -> None:
-            captured[name] = _read_capped(stream, max_output)
-            if captured[name][1]:
-                # Stop a runaway printer as soon as it passes the cap.
-                _kill(proc)
-            stream.close()
-
-        readers = [
-            threading.Thread(target=drain, args=("stdout", proc.stdout), daemon=True),
-            threading.Thread(target=drain, args=("stderr", proc.stderr), daemon=True),
-        ]
-        for reader in readers:
-            reader.start()
-        timed_out = False
+        _LIVE_GROUPS.add(proc.pid)
         try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill(proc)
+            outcome = _collect(proc, start + timeout, max_output)
+        finally:
+            # Whatever happened (the end, a timeout, Ctrl-C), nothing of the
+            # snippet outlives this call: its group, then anything carrying
+            # its token that left the group (a few ms of reading /proc).
+            _kill_group(proc.pid)
+            _LIVE_GROUPS.discard(proc.pid)
+            _close_pipes(proc)
             proc.wait()
-        for reader in readers:
-            reader.join()
+            _kill_marked(token)
     seconds = time.monotonic() - start
-
-    stdout_bytes, stdout_cut = captured.get("stdout", (b"", False))
-    stderr_bytes, stderr_cut = captured.get("stderr", (b"", False))
-    stdout = stdout_bytes.decode("utf-8", errors="replace")
-    stderr = stderr_bytes.decode("utf-8", errors="replace")
-
-    if timed_out:
+    stdout = outcome.stdout.decode("utf-8", errors="replace")
+    stderr = outcome.stderr.decode("utf-8", errors="replace")
+    if outcome.timed_out:
         verdict = Verdict.TIMEOUT
-    elif stdout_cut or stderr_cut:
+    elif outcome.cut:
         verdict = Verdict.OUTPUT_LIMIT
     elif proc.returncode != 0 and _looks_out_of_memory(stderr, proc.returncode):
         verdict = Verdict.MEMORY
@@ -200,13 +226,98 @@ def run_snippet(
     return RunResult(verdict, stdout, stderr, proc.returncode, seconds)
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
+@dataclass
+class _Collected:
+    stdout: bytes = b""
+    stderr: bytes = b""
+    timed_out: bool = False
+    cut: bool = False
+
+
+def _collect(proc: subprocess.Popen[bytes], deadline: float, max_output: int) -> _Collected:
+    """Read both pipes until the snippet ends and its pipes close, or the deadline passes.
+
+    One loop over a selector rather than a thread per pipe: a reader thread
+    blocked on a pipe that a grandchild holds open would never return.
+    """
+    import selectors
+    import time
+
+    assert proc.stdout is not None and proc.stderr is not None
+    got = _Collected()
+    buffers = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
+    selector = selectors.DefaultSelector()
+    for fd in buffers:
+        os.set_blocking(fd, False)
+        selector.register(fd, selectors.EVENT_READ)
+    exited_at: float | None = None
+    try:
+        while selector.get_map():
+            now = time.monotonic()
+            if now >= deadline:
+                got.timed_out = True
+                break
+            if exited_at is None and proc.poll() is not None:
+                exited_at = now
+            if exited_at is not None and now - exited_at > _PIPE_GRACE:
+                break  # someone else still holds the pipe: stop waiting for it
+            for key, _ in selector.select(timeout=min(0.05, deadline - now)):
+                fd = int(key.fd)
+                try:
+                    chunk = os.read(fd, 65536)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    selector.unregister(fd)
+                    continue
+                buffers[fd] += chunk
+                if len(buffers[fd]) > max_output:
+                    del buffers[fd][max_output:]
+                    got.cut = True
+            if got.cut:
+                break  # a runaway printer: stop it now
+    finally:
+        selector.close()
+    got.stdout = bytes(buffers[proc.stdout.fileno()])
+    got.stderr = bytes(buffers[proc.stderr.fileno()])
+    return got
+
+
+def _close_pipes(proc: subprocess.Popen[bytes]) -> None:
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def _kill_group(group: int) -> None:
     import signal
 
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(group, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _kill_marked(token: str) -> None:
+    """Kill any process carrying this run's token: a grandchild that left the group.
+
+    Linux only (it reads /proc); elsewhere such a process is left, but prep
+    has already stopped waiting for it.
+    """
+    import signal
+
+    marker = f"{_TOKEN_VARIABLE}={token}".encode()
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if marker in f.read().split(b"\0"):
+                    os.kill(int(pid), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
 
 
 def _looks_out_of_memory(stderr: str, returncode: int) -> bool:

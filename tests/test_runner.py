@@ -21,11 +21,92 @@ def test_it_runs_isolated_in_an_empty_temporary_folder_without_stdin():
         "import os, sys\n"
         "print(sorted(os.listdir('.')))\n"
         "print(os.path.basename(os.getcwd()).startswith('prep-snippet-'))\n"
-        "print(sys.flags.isolated)\n"
+        "print(sys.flags.no_user_site, sys.flags.hash_randomization)\n"
         "print(repr(sys.stdin.read()))\n"
+        "print('' in sys.path or os.getcwd() in sys.path)\n"
     )
     result = run_snippet(code)
-    assert result.stdout.splitlines() == ["[]", "True", "1", "''"]
+    assert result.stdout.splitlines() == ["[]", "True", "1 0", "''", "False"]
+
+
+def test_the_snippet_inherits_no_secrets_and_a_fixed_hash_seed(monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "hunter2")
+    monkeypatch.setenv("PYTHONPATH", "/somewhere/else")
+    code = "import os\nprint(sorted(k for k in os.environ if 'SECRET' in k or k == 'PYTHONPATH'))\nprint(hash('abc'))\n"
+    first, second = run_snippet(code), run_snippet(code)
+    assert first.stdout.splitlines()[0] == "[]"
+    assert first.stdout == second.stdout  # the same hash in every run
+
+
+def _dead(pid: int) -> bool:
+    """Whether the process is gone; a SIGKILL lands asynchronously, so allow it a moment."""
+    import os
+    import time
+
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().split(") ")[1].startswith("Z"):  # a zombie waiting to be reaped
+                    return True
+        except (ProcessLookupError, FileNotFoundError):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _run_guarded(code: str, **limits):
+    """run_snippet, but fail (rather than hang the suite) if it does not return."""
+    import threading
+
+    box = {}
+    worker = threading.Thread(
+        target=lambda: box.setdefault("result", run_snippet(code, **limits)), daemon=True
+    )
+    worker.start()
+    worker.join(60)
+    assert "result" in box, "run_snippet did not return"
+    return box["result"]
+
+
+ESCAPEE = (
+    "import subprocess, sys\n"
+    "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'], start_new_session=True)\n"
+    "print(child.pid, flush=True)\n"
+)
+
+
+def test_a_grandchild_that_leaves_the_group_and_holds_the_pipe_is_killed():
+    result = _run_guarded(ESCAPEE, timeout=5)
+    assert result.verdict is Verdict.OK
+    assert _dead(int(result.stdout.split()[0]))
+
+
+def test_the_timeout_kills_the_whole_group():
+    code = ESCAPEE.replace(", start_new_session=True", "") + "import time\ntime.sleep(120)\n"
+    result = _run_guarded(code, timeout=1)
+    assert result.verdict is Verdict.TIMEOUT
+    assert _dead(int(result.stdout.split()[0]))
+
+
+def test_ctrl_c_during_a_run_kills_the_snippet(tmp_path):
+    import signal
+
+    pid_file = tmp_path / "pid"
+    code = f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(120)\n"
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(2)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_snippet(code, timeout=60)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert _dead(int(pid_file.read_text()))
 
 
 def test_the_child_uses_this_interpreter():

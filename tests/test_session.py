@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import pytest
 
 from interview_prep.bank import load_bank
-from interview_prep.runner import RunResult, Verdict
 from interview_prep.domain import Order
 from interview_prep.planning import plan_quiz
+from interview_prep.runner import RunResult, Verdict
 from interview_prep.session import StudySession
 
 from .conftest import GOOD_BANK
@@ -198,9 +198,14 @@ def test_plan_quiz_mock_reaches_every_tier_and_asks_core_first(bank):
 
 def test_plan_quiz_shuffle_is_repeatable_with_a_seed(bank):
     cards = list(bank)
-    orders = {tuple(c.id for c in plan_quiz(cards, 3, Order.SHUFFLE, seed=s, one_topic=False).cards) for s in range(20)}
+    orders = {
+        tuple(c.id for c in plan_quiz(cards, 3, Order.SHUFFLE, seed=s, one_topic=False).cards)
+        for s in range(20)
+    }
     assert len(orders) > 1
-    assert plan_quiz(cards, 3, None, seed=5, one_topic=False) == plan_quiz(cards, 3, Order.SHUFFLE, seed=5, one_topic=False)
+    assert plan_quiz(cards, 3, None, seed=5, one_topic=False) == plan_quiz(
+        cards, 3, Order.SHUFFLE, seed=5, one_topic=False
+    )
 
 
 def test_q_as_the_answer_quits(bank):
