@@ -102,6 +102,16 @@ def _parse_yaml(path: Path, raw: bytes) -> _Parsed:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CardError(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    from .textsafe import UNSAFE_RE, first_control_character
+
+    found = UNSAFE_RE.search(text.replace("\r\n", "\n"))
+    if found:
+        # Card text reaches the terminal: an escape sequence could retitle the
+        # window, write the clipboard or hide text. (YAML would also refuse it,
+        # less clearly and without a line.)
+        line = text[: found.start()].count("\n") + 1
+        shown = first_control_character(found.group())
+        raise CardError(path, line, f"control character {shown} is not allowed in a card")
     loader = _yaml_loader()(text)
     try:
         node = loader.get_single_node()
@@ -180,6 +190,12 @@ def _build_card(path: Path, parsed: _Parsed) -> tuple[Card | None, list[CardErro
         err(None, f"a card must be a mapping of fields, not {_type_name(data)}")
         return None, errors
 
+    for key, value in data.items():
+        control = _control_character(value)
+        if control:
+            # Card text reaches the terminal; an escape sequence could retitle
+            # the window, write the clipboard or hide text.
+            err(str(key), f"control character {control} in field {key!r}")
     for key in data:
         if key not in ALL_FIELDS:
             err(str(key), f"unknown field {key!r}{_did_you_mean(str(key), ALL_FIELDS)}")
@@ -243,6 +259,21 @@ def _build_card(path: Path, parsed: _Parsed) -> tuple[Card | None, list[CardErro
         lines=lines,
     )
     return card, errors
+
+
+def _control_character(value: object) -> str | None:
+    """The first control character (tab and newline allowed) anywhere in a field's text."""
+    from .textsafe import first_control_character
+
+    if isinstance(value, str):
+        return first_control_character(value)
+    if isinstance(value, list):
+        return next((c for v in value if (c := _control_character(v))), None)
+    if isinstance(value, dict):
+        return next(
+            (c for k, v in value.items() if (c := _control_character(k) or _control_character(v))), None
+        )
+    return None
 
 
 def _is_list_of_strings(value: object) -> bool:
@@ -528,7 +559,7 @@ def load_bank(folders: Sequence[Path]) -> Bank:
         for path in _card_files(folder, bank):
             bank.files_read += 1
             try:
-                parsed = _parse_yaml(path, path.read_bytes())
+                parsed = _parse_yaml(path, read_card_file(path))
             except CardError as exc:
                 bank.problems.append(exc)
                 continue
@@ -557,7 +588,36 @@ def load_bank(folders: Sequence[Path]) -> Bank:
     return bank
 
 
+# A card is a page of text; anything far larger is a mistake or an attack
+# (a link to /dev/zero would otherwise be read until memory runs out).
+MAX_CARD_BYTES = 256 * 1024
+
+
+def read_card_file(path: Path) -> bytes:
+    """A card file's bytes: only a regular file (a FIFO would hang the read), and not too large."""
+    import stat
+
+    info = path.stat()  # follows a link: what matters is what is read
+    if not stat.S_ISREG(info.st_mode):
+        raise CardError(path, 1, "not a regular file (a device, FIFO or socket is never read)")
+    if info.st_size > MAX_CARD_BYTES:
+        raise CardError(
+            path, 1, f"card file is {info.st_size // 1024} KiB; the limit is {MAX_CARD_BYTES // 1024} KiB"
+        )
+    with open(path, "rb") as f:
+        raw = f.read(MAX_CARD_BYTES + 1)
+    if len(raw) > MAX_CARD_BYTES:  # it grew while we looked
+        raise CardError(path, 1, f"card file is over the {MAX_CARD_BYTES // 1024} KiB limit")
+    return raw
+
+
 def _card_files(folder: Path, bank: Bank) -> list[Path]:
+    for sub in sorted(folder.iterdir()) if os.access(folder, os.R_OK | os.X_OK) else [folder]:
+        # glob skips a folder it cannot read without a word; say so instead.
+        if sub.is_dir() and not os.access(sub, os.R_OK | os.X_OK):
+            bank.problems.append(
+                CardError(sub, 1, "cannot read this folder (permission denied); its cards are not loaded")
+            )
     files = sorted(folder.glob("*/*.yaml"))
     for stray in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yml")):
         bank.problems.append(CardError(stray, 1, "not loaded: cards live at <bank>/<topic>/<id>.yaml"))

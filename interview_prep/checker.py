@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bank import Bank
@@ -13,7 +14,7 @@ from .cards import Card
 from .runner import DEFAULT_TIMEOUT, RunResult, kill_all_running, outputs_match, run_snippet
 
 if TYPE_CHECKING:
-    from .grading import Assessment
+    from .grading import Assessment, ParsedAnswer
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,13 @@ class CheckReport:
     bank: Bank
     snippets: tuple[SnippetCheck, ...]
     grading: tuple[str, ...] = ()
+    untrusted: tuple[str, ...] = ()
 
     @property
     def problems(self) -> list[str]:
         lines = [str(p) for p in self.bank.problems]
         lines += self.grading
+        lines += self.untrusted
         lines += [p for s in self.snippets if (p := s.problem())]
         return lines
 
@@ -71,6 +74,7 @@ def check_bank(
     on_done: Callable[[SnippetCheck], None] | None = None,
     only: AbstractSet[str] = frozenset(),
     run: bool = True,
+    untrusted: Callable[[Card], Path | None] = lambda card: None,
 ) -> CheckReport:
     """Check every valid card's grading and run its snippet, `jobs` at a time.
 
@@ -80,7 +84,15 @@ def check_bank(
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     chosen = [card for card in bank if not only or card.id in only]
-    cards = snippets_to_run(bank, only, run)
+    # A bank nobody has trusted is checked, but its code is not run.
+    refused: dict[Path, int] = {}
+    cards = []
+    for card in snippets_to_run(bank, only, run):
+        folder = untrusted(card)
+        if folder is None:
+            cards.append(card)
+        else:
+            refused[folder] = refused.get(folder, 0) + 1
     results: dict[str, SnippetCheck] = {}
     # Threads are enough: each one waits on its own child process.
     with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
@@ -99,7 +111,12 @@ def check_bank(
             kill_all_running()
             raise
     ordered = tuple(results[card.id] for card in cards)
-    return CheckReport(bank, ordered, check_grading(bank, chosen))
+    not_run = tuple(
+        f"{folder}: not trusted, so its {count} snippet{'s' if count != 1 else ''} did not run;"
+        f" if you trust its code: prep trust {folder}"
+        for folder, count in refused.items()
+    )
+    return CheckReport(bank, ordered, check_grading(bank, chosen), not_run)
 
 
 def _code(card: Card) -> str:
@@ -127,15 +144,22 @@ MAX_SHARED_RUN = 4
 def grading_problems(card: Card, vocabulary: Callable[[str], bool] | None = None) -> list[str]:
     """Located lines for every way the card's grading fails its own examples."""
     from .domain import Rating
-    from .grading import assess, is_echo, question_forms
+    from .grading import ParsedAnswer, assess, is_echo, question_forms
 
     problems: list[str] = []
+    parsed: dict[str, ParsedAnswer] = {}
 
     def at(field: str, message: str) -> None:
         problems.append(f"{card.path}:{card.lines.get(field) or card.line_of(field)}: {message}")
 
+    def parse(text: str) -> ParsedAnswer:
+        # Each example is read once, then graded, searched for runs and for mistakes.
+        if text not in parsed:
+            parsed[text] = ParsedAnswer(text, vocabulary or (lambda _: False))
+        return parsed[text]
+
     def grade(text: str) -> Assessment:
-        return assess(text, card, vocabulary)
+        return assess(parse(text), card)
 
     echoes = question_forms(card.question)
     for i, point in enumerate(card.key_points):
@@ -163,7 +187,7 @@ def grading_problems(card: Card, vocabulary: Callable[[str], bool] | None = None
 
     if card.answers is None:
         return problems
-    short_runs = _runs(card.short_answer)
+    short_runs = _runs(parse(card.short_answer))
     refutes_one = False
     for text in card.answers.good:
         result = grade(text)
@@ -182,10 +206,10 @@ def grading_problems(card: Card, vocabulary: Callable[[str], bool] | None = None
                 "answers.good",
                 f"{label} is suggested {result.suggested.label} (covers {result.covered} of {result.total})",
             )
-        shared = short_runs & _runs(text)
+        shared = short_runs & _runs(parse(text))
         if shared:
             at("answers.good", f"{label} shares {' '.join(min(shared))!r} with the short answer")
-        refutes_one = refutes_one or _names_a_mistake(text, card)
+        refutes_one = refutes_one or _names_a_mistake(parse(text), card)
     if card.answers.good and card.common_mistakes and not refutes_one:
         at(
             "answers.good",
@@ -202,30 +226,26 @@ def grading_problems(card: Card, vocabulary: Callable[[str], bool] | None = None
     return problems
 
 
-def _runs(text: str) -> set[tuple[str, ...]]:
+def _runs(answer: ParsedAnswer) -> set[tuple[str, ...]]:
     """Every run of MAX_SHARED_RUN words of prose within one clause (articles skipped).
 
     A run that is mostly a formula written out ("h of p plus") is not prose:
     two correct answers may well write the same formula.
     """
-    from .grading import ParsedAnswer
     from .text import SYMBOL_WORDS
 
     def prose(run: tuple[str, ...]) -> bool:
         return sum(1 for w in run if w.isalpha() and len(w) >= 3 and w not in SYMBOL_WORDS) >= 3
 
     n = MAX_SHARED_RUN
-    runs = {tuple(ws[i : i + n]) for ws in ParsedAnswer(text).clause_words() for i in range(len(ws) - n + 1)}
+    runs = {tuple(ws[i : i + n]) for ws in answer.clause_words() for i in range(len(ws) - n + 1)}
     return {run for run in runs if prose(run)}
 
 
-def _names_a_mistake(text: str, card: Card) -> bool:
-    from .grading import ParsedAnswer
-
-    parsed = ParsedAnswer(text)
+def _names_a_mistake(answer: ParsedAnswer, card: Card) -> bool:
     return any(
         match.refuted or match.negated
         for mistake in card.common_mistakes
         for signal in mistake.signals
-        for match in parsed.find(signal)
+        for match in answer.find(signal)
     )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .cards import Card
     from .domain import Mode
     from .store import ReviewStore
+    from .trust import TrustPolicy
 
 HELP = """Interview practice for data science and machine learning.
 
@@ -54,7 +55,19 @@ def now() -> datetime:
 class PrepGroup(TyperGroup):
     """Routes every way out through one place: one line on stderr, a named exit code."""
 
-    ORDER = ("quiz", "drill", "stats", "explain", "grade", "search", "list", "topics", "run", "check")
+    ORDER = (
+        "quiz",
+        "drill",
+        "stats",
+        "explain",
+        "grade",
+        "search",
+        "list",
+        "topics",
+        "run",
+        "check",
+        "trust",
+    )
 
     def list_commands(self, ctx: Any) -> list[str]:
         # Help lists what a learner reaches for first, not the order of definition.
@@ -80,12 +93,17 @@ class PrepGroup(TyperGroup):
             previous = None
         try:
             result = super().main(args, "prep", complete_var, False, windows_expand_args, **extra)
+            # typer turns Ctrl-C into a bare exit status 130; say it once, here.
             code = result if isinstance(result, int) else ExitCode.OK
+            if code == ExitCode.INTERRUPTED:
+                _error("interrupted")
         except PrepError as exc:
             _error(_shorten(str(exc)))
             code = exc.exit_code
         except typer.Exit as exc:
             code = exc.exit_code
+            if code == ExitCode.INTERRUPTED:
+                _error("interrupted")
         except (KeyboardInterrupt, typer.Abort):
             _error("interrupted")
             code = ExitCode.INTERRUPTED
@@ -260,6 +278,14 @@ def _store(data_dir: Path | None) -> ReviewStore:
     return ReviewStore(progress_path(resolve_data_dir(data_dir)))
 
 
+def _policy(bank: Bank) -> TrustPolicy:
+    from .bank import packaged_bank_dir
+    from .paths import resolve_data_dir
+    from .trust import TrustPolicy
+
+    return TrustPolicy(resolve_data_dir(None), packaged_bank_dir(), bank.folders)
+
+
 def _print_json(data: object) -> None:
     import json
 
@@ -287,7 +313,15 @@ def _study(
     out = console()
     io = TerminalIO(out, interactive=interactive())
     session = StudySession(
-        cards, bank, io, store, mode=mode, offer_follow_ups=offer_follow_ups, snippet_timeout=timeout, now=now
+        cards,
+        bank,
+        io,
+        store,
+        mode=mode,
+        offer_follow_ups=offer_follow_ups,
+        snippet_timeout=timeout,
+        now=now,
+        may_run=_policy(bank).refusal,
     )
     result = session.run()
     out.print(render.session_summary(result))
@@ -459,13 +493,18 @@ def explain(
     from .runner import run_snippet
     from .terminal import console, with_status
 
-    card = _find(_bank(bank), query, "explain")
+    cards = _bank(bank)
+    card = _find(cards, query, "explain")
+    refusal = _policy(cards).refusal(card)
     out = console()
     out.print(render.card_top(card))
     if card.snippet:
         code = card.snippet.code
         out.print(render.snippet_code(card))
-        if run:
+        if run and refusal:
+            out.print(render.stored_output(card))
+            out.print(f"  {refusal[0].upper()}{refusal[1:]}.", style="yellow", markup=False)
+        elif run:
             result = with_status(out, "running the snippet…", lambda: run_snippet(code, timeout=timeout))
             out.print(render.run_output(card, result))
         else:
@@ -608,9 +647,13 @@ def run_card(
     from .terminal import console
     from .textsafe import for_terminal
 
-    card = _find(_bank(bank), card_id, "run")
+    cards = _bank(bank)
+    card = _find(cards, card_id, "run")
     if not card.snippet:
         raise PrepError(f"card {card.id!r} has no snippet to run")
+    refusal = _policy(cards).refusal(card)
+    if refusal:
+        raise PrepError(refusal)
     result = run_snippet(card.snippet.code, timeout=timeout)
     sys.stdout.write(for_terminal(result.stdout))
     sys.stdout.flush()
@@ -672,9 +715,17 @@ def check(
     if unknown:
         raise PrepError(f"no card with the id {unknown[0]!r}")
     out = console()
-    with progress(out, len(snippets_to_run(cards, only, run)), "running snippets") as advance:
+    policy = _policy(cards)
+    to_run = [c for c in snippets_to_run(cards, only, run) if policy.untrusted_bank(c) is None]
+    with progress(out, len(to_run), "running snippets") as advance:
         report = check_bank(
-            cards, jobs=jobs, timeout=timeout, on_done=lambda _: advance(), only=only, run=run
+            cards,
+            jobs=jobs,
+            timeout=timeout,
+            on_done=lambda _: advance(),
+            only=only,
+            run=run,
+            untrusted=policy.untrusted_bank,
         )
     for line in report.problems:
         _error(line)
@@ -683,3 +734,49 @@ def check(
         raise typer.Exit(ExitCode.FAILED)
     what = "every card is valid, grades its examples as labelled"
     out.print(f"✓ {what} and every snippet prints its stored output" if run else f"✓ {what}", style="green")
+
+
+@app.command()
+def trust(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="DIR", show_default=False, help="A bank folder whose snippets you trust to run."
+        ),
+    ] = None,
+    forget: Annotated[bool, typer.Option("--forget", help="Stop trusting DIR.")] = False,
+) -> None:
+    """Let a bank's snippets run: a shared bank is code, so it runs only once you trust it.
+
+    The shipped bank is always trusted. Banks from --bank or PREP_BANK are
+    read, checked and graded without it, but their snippets do not run until
+    you trust them here. Without DIR, lists the trusted folders.
+
+    \b
+    Examples:
+      prep trust ./team-cards
+      prep trust ./team-cards --forget
+      prep trust
+    """
+    from .paths import resolve_data_dir
+    from .terminal import console
+    from .trust import forget as forget_folder
+    from .trust import trust as trust_folder
+    from .trust import trusted_folders
+
+    data_dir = resolve_data_dir(None)
+    out = console()
+    if folder is None:
+        folders = trusted_folders(data_dir)
+        for trusted in folders:
+            out.print(str(trusted), markup=False)
+        if not folders:
+            out.print("No bank is trusted besides the shipped one.", style="dim")
+        return
+    if forget:
+        if not forget_folder(data_dir, folder):
+            raise PrepError(f"{folder} was not trusted")
+        out.print(f"{folder.resolve()}: no longer trusted; its snippets will not run.", markup=False)
+        return
+    recorded = trust_folder(data_dir, folder)
+    out.print(f"{recorded}: trusted; its snippets will run.", markup=False)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -100,6 +101,8 @@ REFUTING_CUES = (
         "people ... claim*",
     ),
 )
+# Cue words are matched exactly: no typo makes a clause a reported belief.
+_CUE_WORDS = frozenset(w for cue in REFUTING_CUES for w in cue.split() if w != SIGNAL_SEPARATOR)
 # Glue words of a sentence: an answer none of whose clauses has one is a list.
 _SENTENCE_GLUE = frozenset(
     ["is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "does", "do", "did"]
@@ -280,21 +283,21 @@ def signal_problem(signal: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=262144)
 def phrase_words(phrase: str) -> tuple[str, ...]:
     """A phrase's normalised words; a word written with a trailing `*` keeps it."""
     marked = _STAR_RE.sub(_STAR_MARK, phrase)
     return tuple(w[: -len(_STAR_MARK)] + "*" if w.endswith(_STAR_MARK) else w for w in words(marked))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=262144)
 def _signal_parts(signal: str) -> list[tuple[str, ...]]:
     """A signal's parts as content words; empty when a part has none."""
     parts = [_content_words(p) for p in signal.split(SIGNAL_SEPARATOR)]
     return parts if all(parts) else []
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=262144)
 def _content_words(phrase: str) -> tuple[str, ...]:
     return tuple(w for w in phrase_words(phrase) if w not in DETERMINERS)
 
@@ -398,7 +401,9 @@ class ParsedAnswer:
     def find(self, phrase: str) -> list[Match]:
         """Every place the phrase or signal matches, with its polarity."""
         parts = _signal_parts(phrase)
-        if not parts:
+        # Most phrases of most cards are absent from most answers: a word
+        # that is nowhere settles it before any span is built.
+        if not parts or not all(self._positions(word) for part in parts for word in part):
             return []
         matches = []
         for start, end, own in self._spans(parts):
@@ -459,18 +464,18 @@ class ParsedAnswer:
         return found
 
     def _phrase_starts(self, phrase: tuple[str, ...]) -> set[int]:
-        candidates = set(self._positions(phrase[0]))
+        candidates: AbstractSet[int] = self._positions(phrase[0])
         for offset, word in enumerate(phrase[1:], start=1):
             if not candidates:
                 break
             following = self._positions(word)
             candidates = {p for p in candidates if p + offset in following}
-        return candidates
+        return set(candidates)
 
     def _negated(self, start: int, end: int, own: frozenset[int], clause: _Clause) -> bool:
         first = max(clause.start, start - NEGATION_REACH)
         for position in range(first, end):
-            if position in own or not self._is_negation(position):
+            if position in own or not self._is_negation(position, own):
                 continue
             # The match's own first word counts: "never negative because…"
             # stops at "because" even when "because" opens the match.
@@ -480,12 +485,16 @@ class ParsedAnswer:
             return True
         return False
 
-    def _is_negation(self, position: int) -> bool:
+    def _is_negation(self, position: int, own: frozenset[int]) -> bool:
         word = self.words[position]
         if word not in NEGATIONS:
             return False
         following = self.words[position + 1] if position + 1 < len(self.words) else ""
-        return following not in _NOT_NEGATING_NEXT.get(word, frozenset())
+        # "not only X" asserts X; but a phrase that itself says "only X" is
+        # what "not only" denies.
+        if following in _NOT_NEGATING_NEXT.get(word, frozenset()):
+            return position + 1 in own
+        return True
 
     def _positions(self, word: str) -> frozenset[int]:
         cached = self._cache.get(word)
@@ -497,11 +506,18 @@ class ParsedAnswer:
     def _find_word(self, word: str) -> set[int]:
         if word.endswith("*"):
             stem = word[:-1]
-            return {i for i, w in enumerate(self.words) if w.startswith(stem)}
+            return {
+                i
+                for form, positions in self._positions_by_form.items()
+                if form.startswith(stem)
+                for i in positions
+            }
         found: set[int] = set()
         for form in singular_forms(word):
             found |= self._positions_by_form.get(form, set())
-        if len(word) >= TYPO_MIN_LENGTH:
+        # A typo is looked for only where the word itself is absent: the
+        # search costs more than everything else, and rarely adds a match.
+        if not found and len(word) >= TYPO_MIN_LENGTH and word not in _CUE_WORDS:
             found |= self._typos_of(word)
         return found
 
@@ -556,6 +572,8 @@ def _split_clauses(answer: str) -> list[str]:
 
 def _bracket_depths(text: str) -> list[int]:
     """How many brackets are open at each character (never below zero)."""
+    if not any(ch in text for ch in _OPENING):
+        return [0] * (len(text) + 1)
     depths, depth = [], 0
     for ch in text:
         if ch in _OPENING:

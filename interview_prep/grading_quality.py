@@ -7,7 +7,7 @@ grading worse. Each measure is a plain function of a bank.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,14 +70,65 @@ class Confusion:
 def cross_card_confusion(cards: Sequence[Card]) -> Confusion:
     vocabulary = bank_vocabulary(cards)
     parsed = {card.id: ParsedAnswer(card.short_answer, vocabulary) for card in cards}
+    candidates = _could_rate_good(cards, parsed, vocabulary)
     confusion = Confusion(cards=len(cards))
     for grader in cards:
         for other in cards:
-            if other.id == grader.id or linked(grader, other):
+            if other.id == grader.id or linked(grader, other) or other.id not in candidates[grader.id]:
                 continue
             if assess(parsed[other.id], grader).suggested >= Rating.GOOD:
                 confusion.pairs.append((grader.id, other.id))
     return confusion
+
+
+def _could_rate_good(
+    cards: Sequence[Card], parsed: dict[str, ParsedAnswer], known: Callable[[str], bool]
+) -> dict[str, set[str]]:
+    """For each card, the answers that could be rated good on it: a cheap bound, so the
+    full assessment runs on few of the n² pairs.
+
+    An answer can be good only if at least half the card's points have a
+    keyword all of whose words it contains. Answers holding a word that is
+    not a real word (a possible typo, which the bound does not model) are
+    always assessed in full.
+    """
+    from .grading import _content_words
+    from .text import is_real_word, singular_forms
+
+    holders: dict[str, set[str]] = {}  # a word form -> the answers that hold it
+    always: set[str] = set()
+    for card_id, answer in parsed.items():
+        for word in answer.words:
+            for form in singular_forms(word):
+                holders.setdefault(form, set()).add(card_id)
+            if len(word) >= 4 and not is_real_word(word, known):
+                always.add(card_id)
+
+    held: dict[str, set[str]] = {}
+
+    def holding(word: str) -> set[str]:
+        if word not in held:
+            if word.endswith("*"):
+                stem = word[:-1]
+                held[word] = set().union(*(ids for form, ids in holders.items() if form.startswith(stem)))
+            else:
+                held[word] = set().union(*(holders.get(form, set()) for form in singular_forms(word)))
+        return held[word]
+
+    result: dict[str, set[str]] = {}
+    for card in cards:
+        counts: dict[str, int] = {}
+        for point in card.key_points:
+            covering: set[str] = set()
+            for keyword in point.keywords:
+                words = _content_words(keyword)
+                if words:
+                    covering |= set.intersection(*(holding(w) for w in words))
+            for card_id in covering:
+                counts[card_id] = counts.get(card_id, 0) + 1
+        need = len(card.key_points) / 2
+        result[card.id] = {cid for cid, n in counts.items() if n >= need} | always
+    return result
 
 
 def rated_good(answer: str, cards: Iterable[Card]) -> list[str]:

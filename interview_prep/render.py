@@ -19,6 +19,7 @@ from rich.text import Text
 from .cards import Card, Tier
 from .domain import Ended, Mode, Rating
 from .runner import RunResult, output_diff, outputs_match
+from .textsafe import for_terminal
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -118,7 +119,7 @@ def run_output(card: Card, result: RunResult) -> RenderableType:
     assert card.snippet is not None
     parts: list[RenderableType] = []
     if result.ok:
-        parts.append(Padding(Text(result.stdout.rstrip("\n")), (0, 0, 0, 2), expand=False))
+        parts.append(Padding(Text(for_terminal(result.stdout.rstrip("\n"))), (0, 0, 0, 2), expand=False))
         if outputs_match(card.snippet.output, result.stdout):
             status = Text(f"✓ matches the stored output ({result.summary()})", style="green")
         else:
@@ -129,12 +130,14 @@ def run_output(card: Card, result: RunResult) -> RenderableType:
         parts.append(Padding(status, (0, 0, 0, 2), expand=False))
     else:
         if result.stdout.strip():
-            parts.append(Padding(Text(result.stdout.rstrip("\n")), (0, 0, 0, 2), expand=False))
+            parts.append(Padding(Text(for_terminal(result.stdout.rstrip("\n"))), (0, 0, 0, 2), expand=False))
         parts.append(
             Padding(Text(f"✗ the snippet {result.summary()}", style="bold red"), (0, 0, 0, 2), expand=False)
         )
         if result.verdict.value == "error" and result.stderr.strip():
-            parts.append(Padding(Text(result.stderr.rstrip(), style="red"), (0, 0, 0, 4), expand=False))
+            parts.append(
+                Padding(Text(for_terminal(result.stderr.rstrip()), style="red"), (0, 0, 0, 4), expand=False)
+            )
     return section("Output (run live)", Group(*parts))
 
 
@@ -144,7 +147,7 @@ def diff_text(expected: str, actual: str) -> Padding:
         if i:
             lines.append("\n")
         style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
-        lines.append(line, style=style)
+        lines.append(for_terminal(line), style=style)
     return Padding(lines, (0, 0, 0, 4), expand=False)
 
 
@@ -259,7 +262,8 @@ POINT_MARKS = {
 
 
 def quoted(evidence: str, limit: int = 90) -> str:
-    text = " ".join(evidence.split())
+    """Words from the user's answer, quoted; control characters made visible."""
+    text = for_terminal(" ".join(evidence.split()))
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
 
@@ -529,8 +533,6 @@ def stats_view(summary: StatsSummary) -> Group:
 
 def run_verdict(card: Card, result: RunResult) -> Group:
     """What `prep run` says on stderr after the snippet's own output."""
-    from .textsafe import for_terminal
-
     parts: list[RenderableType] = []
     if not result.ok:
         if result.stderr.strip():

@@ -113,6 +113,7 @@ class StudySession:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         snippet_timeout: float = 10.0,
+        may_run: Callable[[Card], str | None] = lambda card: None,
     ):
         self.queue = list(cards)
         self.bank = bank
@@ -124,6 +125,8 @@ class StudySession:
         self.clock = clock
         self.now = now
         self.snippet_timeout = snippet_timeout
+        # Says why a card's snippet may not run (an untrusted bank), or None.
+        self.may_run = may_run
         self.result = SessionResult(mode=mode)
         self.asked: set[str] = set()
         self._bank_words = BankWords(bank)
@@ -237,6 +240,10 @@ class StudySession:
     def _run(self, card: Card) -> None:
         if not card.snippet:
             self.io.message("This card has no snippet to run.")
+            return
+        refusal = self.may_run(card)
+        if refusal:
+            self.io.message(refusal[0].upper() + refusal[1:] + ".")
             return
         from .runner import run_snippet
 

@@ -12,6 +12,7 @@ BUSY_TIMEOUT_SECONDS for it.
 
 from __future__ import annotations
 
+import os
 import sqlite3  # module level on purpose: the CLI imports this whole module lazily
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -235,6 +236,12 @@ def _open(path: Path) -> sqlite3.Connection:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"{path}: cannot create its folder ({_one_line(exc)})") from exc
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            # Not corruption: nothing could be written there at all.
+            raise StoreError(
+                f"{path.parent}: the data folder cannot be written (permission denied);"
+                " choose another with --data-dir or PREP_HOME"
+            )
     with _sqlite_errors(path, "opened"):
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     try:
@@ -364,7 +371,7 @@ def _store_error(path: Path, doing: str, exc: sqlite3.Error) -> StoreError:
         )
     if "disk is full" in lowered:
         return StoreError(f"{path}: progress database could not be {doing} ({detail}); free some disk space")
-    if "readonly" in lowered or "read-only" in lowered:
+    if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
         return StoreError(
             f"{path}: progress database could not be {doing} ({detail}); check its permissions;"
             f" {_LEFT_UNTOUCHED}"

@@ -9,12 +9,14 @@ menu choice.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from rich.console import Console
+from rich.markup import escape
 
 from . import render
 from .cards import Card, FollowUp
@@ -49,9 +51,106 @@ class PlainWhenPiped(Console):
         self.file.flush()
 
 
+# Whatever COLUMNS says, lay out for a width a person can read: 0 would print
+# nothing and a huge number would make rich pad every line for minutes.
+MIN_WIDTH, MAX_WIDTH = 40, 400
+
+
 def console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    file: Any = stream if _speaks_unicode(stream) else AsciiWriter(stream)
     # highlight=False: rich would otherwise colour numbers in answers and outputs at random.
-    return PlainWhenPiped(stderr=stderr, highlight=False)
+    out = PlainWhenPiped(file=file, highlight=False, width=_columns())
+    if not MIN_WIDTH <= out.width <= MAX_WIDTH:
+        out.width = min(max(out.width, MIN_WIDTH), MAX_WIDTH)
+    return out
+
+
+def _columns() -> int | None:
+    raw = os.environ.get("COLUMNS", "")
+    try:
+        return min(max(int(raw), MIN_WIDTH), MAX_WIDTH)
+    except ValueError:
+        return None  # unset or not a number: rich asks the terminal
+
+
+def _speaks_unicode(stream: TextIO) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding.startswith("utf")
+
+
+# Where the terminal cannot show a character, a readable stand-in.
+_ASCII = str.maketrans(
+    {
+        "σ": "sigma",
+        "μ": "mu",
+        "θ": "theta",
+        "λ": "lambda",
+        "α": "alpha",
+        "β": "beta",
+        "γ": "gamma",
+        "ε": "epsilon",
+        "η": "eta",
+        "π": "pi",
+        "ρ": "rho",
+        "τ": "tau",
+        "Σ": "sum",
+        "∑": "sum",
+        "√": "sqrt",
+        "²": "^2",
+        "³": "^3",
+        "ŷ": "y_hat",
+        "ȳ": "y_bar",
+        "−": "-",
+        "–": "-",
+        "—": "--",
+        "≤": "<=",
+        "≥": ">=",
+        "≠": "!=",
+        "≈": "~",
+        "∝": "~",
+        "→": "->",
+        "⇒": "=>",
+        "×": "x",
+        "·": "*",
+        "…": "...",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "•": "*",
+        "✓": "+",
+        "✗": "x",
+        "⚠": "!",
+        "↳": "->",
+        "∂": "d",
+        "∞": "inf",
+        "‖": "||",
+        "∈": " in ",
+    }
+)
+
+
+class AsciiWriter:
+    """A text stream for a terminal that cannot show Unicode (a Latin-1 locale, say):
+    math written out where it is cheap (σ² as sigma^2), anything else replaced."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.encoding = getattr(stream, "encoding", None) or "ascii"
+
+    def write(self, text: str) -> int:
+        safe = text.translate(_ASCII).encode(self.encoding, errors="replace").decode(self.encoding)
+        return self.stream.write(safe)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
 
 
 def interactive() -> bool:
@@ -182,7 +281,9 @@ class TerminalIO:
                 # Echo the choice so a transcript (or a piped session) shows what was picked.
                 self.out.print(key if self.interactive else f"› {key}")
                 return key
-            self.out.print(f"[dim]{raw.strip()!r} is not a choice; press one of {' '.join(keys)}[/]")
+            self.out.print(
+                f"[dim]{escape(repr(raw.strip()))} is not a choice; press one of {' '.join(keys)}[/]"
+            )
 
     def _key(self, prompt: str) -> str | None:
         if not self.interactive:
@@ -198,7 +299,9 @@ class TerminalIO:
 
     def choose_follow_up(self, follow_ups: Sequence[FollowUp]) -> int | None:
         for i, follow_up in enumerate(follow_ups, 1):
-            self.out.print(f"  [bold]{i}[/] {follow_up.question} [cyan]({follow_up.card})[/]")
+            self.out.print(
+                f"  [bold]{i}[/] {escape(follow_up.question)} [cyan]({escape(str(follow_up.card))})[/]"
+            )
         self.out.print("Which follow-up? (Enter to go back)")
         while True:
             raw = self._key("› ") if len(follow_ups) < 10 else self._line("› ")
@@ -213,7 +316,7 @@ class TerminalIO:
             self.out.print(f"[dim]type a number from 1 to {len(follow_ups)}[/]")
 
     def offer_follow_up(self, follow_up: FollowUp) -> bool | None:
-        self.out.print(f"[bold]The interviewer follows up:[/] {follow_up.question}")
+        self.out.print(f"[bold]The interviewer follows up:[/] {escape(follow_up.question)}")
         self.out.print("Take it next? [bold]y[/]es / [bold]n[/]o [dim](Enter = yes)[/]")
         while True:
             raw = self._key("› ")

@@ -159,9 +159,14 @@ def fold(text: str) -> str:
     return _APOSTROPHES_RE.sub("", text)
 
 
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(WORD_RE.findall(fold(text)))
+
+
 def words(text: str) -> list[str]:
-    """The normalised words of `text`."""
-    return WORD_RE.findall(fold(text))
+    """The normalised words of `text` (memoised: the same clauses come back often)."""
+    return list(_words(text))
 
 
 def plain_words(text: str) -> list[str]:
@@ -288,8 +293,24 @@ def _english_words_text() -> str:
     return "\n" + path.read_text(encoding="utf-8")
 
 
+_lookups = 0
+# After this many look-ups a set pays for itself (building one costs about
+# as much as twenty searches of the text).
+_SET_AFTER = 20
+
+
+@lru_cache(maxsize=1)
+def _english_words_set() -> frozenset[str]:
+    return frozenset(_english_words_text().split())
+
+
+@lru_cache(maxsize=65536)
 def is_english_word(word: str) -> bool:
     """Whether `word` (normalised) is in the common-English list (SCOWL; see data/WORDS-LICENSE)."""
+    global _lookups
+    _lookups += 1
+    if _lookups > _SET_AFTER:
+        return word in _english_words_set()
     return f"\n{word}\n" in _english_words_text()
 
 

@@ -14,8 +14,15 @@ BAD_BANKS = FIXTURES / "bad"
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path, monkeypatch):
-    """Point user state at a temporary folder so no test touches a real home."""
+    """Point user state at a temporary folder so no test touches a real home.
+
+    The fixture banks are trusted there, as a user would trust their own
+    banks; tests of untrusted banks copy a bank elsewhere first.
+    """
+    from interview_prep.trust import trust
+
     home = tmp_path / "prep-home"
+    trust(home, FIXTURES)
     monkeypatch.setenv("PREP_HOME", str(home))
     monkeypatch.delenv("PREP_BANK", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -53,4 +60,3 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
-

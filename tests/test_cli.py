@@ -216,7 +216,9 @@ def test_prep_alone_shows_help_listing_study_commands_first(cli):
         "list",
         "topics",
         "run",
+    } | {
         "check",
+        "trust",
     }
 
 

@@ -124,3 +124,54 @@ def test_check_can_be_limited_to_named_cards(cli):
     assert result.exit_code == 0, result.output
     assert "✓ every card is valid, grades its examples as labelled" in result.output
     assert cli("check", "nope", "--no-run").exit_code == 2
+
+
+# --- a shared bank is code: it runs only once trusted ------------------------
+
+
+@pytest.fixture
+def untrusted_bank(tmp_path, monkeypatch):
+    bank = tmp_path / "shared-bank"
+    shutil.copytree(GOOD_BANK, bank)
+    monkeypatch.setenv("PREP_BANK", str(bank))
+    return bank
+
+
+def test_explain_shows_the_stored_output_of_an_untrusted_bank_and_says_how_to_trust_it(cli, untrusted_bank):
+    result = cli("explain", "toy-mean")
+    assert result.exit_code == 0
+    out = " ".join(result.output.split())
+    assert "Output (stored; not run)" in out
+    assert "run live" not in out
+    assert (
+        f"a bank you have not trusted, so its snippet does not run; if you trust its code: prep trust {untrusted_bank}"
+        in out
+    )
+
+
+def test_run_and_check_refuse_an_untrusted_bank_then_run_it_once_trusted(cli, untrusted_bank):
+    refused = cli("run", "toy-mean")
+    assert refused.exit_code == 2
+    assert refused.stdout == ""
+    assert f"prep trust {untrusted_bank}" in refused.stderr and len(refused.stderr.splitlines()) == 1
+    check = cli("check")
+    assert check.exit_code == 1
+    assert (
+        f"{untrusted_bank}: not trusted, so its 2 snippets did not run; if you trust its code: prep trust {untrusted_bank}"
+        in check.stderr
+    )
+
+    assert cli("trust", str(untrusted_bank)).exit_code == 0
+    assert str(untrusted_bank) in cli("trust").stdout
+    assert cli("run", "toy-mean").exit_code == 0
+    assert cli("check").exit_code == 0
+
+    assert cli("trust", str(untrusted_bank), "--forget").exit_code == 0
+    assert cli("run", "toy-mean").exit_code == 2
+
+
+def test_a_quiz_on_an_untrusted_bank_does_not_run_the_snippet(cli, untrusted_bank):
+    result = cli("quiz", "--tier", "core", "-n", "1", input="the mean\n\nr\n3\n")
+    assert result.exit_code == 0
+    assert "a bank you have not trusted" in " ".join(result.output.split())
+    assert "matches the stored output" not in result.output

@@ -257,6 +257,12 @@ def test_a_signal_is_caught_only_when_asserted(answer: str, expected: bool):
     assert caught(answer, "mse ... robust") is expected
 
 
+def test_not_only_asserts_what_follows_but_denies_only():
+    assert caught("The loss is not only used to evaluate.", "used to evaluate")
+    assert not caught("The loss is not only used to evaluate.", "only used to evaluate")
+    assert caught("The loss is only used to evaluate.", "only used to evaluate")
+
+
 def test_a_signal_with_several_parts_keeps_their_order():
     signal = "p value ... probability ... null ... true"
     assert caught("The p-value is the probability that the null hypothesis is true.", signal)

@@ -109,3 +109,21 @@ def test_held_out_answers_meet_the_grading_targets(bank):
     assert figures.wrong_flagged / n >= 0.90, figures.failures
     assert figures.correct_good_clean / n >= 0.90, figures.failures
     assert figures.correct_with_mistake / n <= 0.05, figures.failures
+
+
+def test_the_confusion_bound_skips_only_pairs_that_cannot_be_good(cards):
+    """cross_card_confusion assesses only the pairs a cheap bound lets through; on a
+    slice of the bank, the bound must give exactly what assessing every pair gives."""
+    from interview_prep.grading import ParsedAnswer
+
+    some = cards[::4]
+    vocabulary = bank_vocabulary(some)
+    every_pair = [
+        (grader.id, other.id)
+        for grader in some
+        for other in some
+        if other.id != grader.id
+        and not quality.linked(grader, other)
+        and assess(ParsedAnswer(other.short_answer, vocabulary), grader).suggested >= Rating.GOOD
+    ]
+    assert quality.cross_card_confusion(some).pairs == every_pair

@@ -97,7 +97,7 @@ def test_drill_by_tier(cli, isolated_env):
 
 
 def test_a_corrupt_progress_file_is_reported_and_left_alone(cli, isolated_env):
-    isolated_env.mkdir(parents=True)
+    isolated_env.mkdir(parents=True, exist_ok=True)
     db = progress_path(isolated_env)
     garbage = b"this is not a database" * 100
     db.write_bytes(garbage)
