@@ -144,7 +144,7 @@ MAX_SHARED_RUN = 4
 def grading_problems(card: Card, vocabulary: Callable[[str], bool] | None = None) -> list[str]:
     """Located lines for every way the card's grading fails its own examples."""
     from .domain import Rating
-    from .grading import ParsedAnswer, assess, is_echo, question_forms
+    from .grading import ParsedAnswer, assess, is_echo, phrase_words, question_forms
 
     problems: list[str] = []
     parsed: dict[str, ParsedAnswer] = {}
@@ -166,6 +166,9 @@ def grading_problems(card: Card, vocabulary: Callable[[str], bool] | None = None
         for keyword in point.keywords:
             if is_echo(keyword, echoes):
                 at(f"key_points[{i}]", f"keyword {keyword!r} only repeats the question, so it earns nothing")
+            elif len("".join(phrase_words(keyword))) <= 1:
+                # Often a YAML list split at a comma inside a formula: "N(0, 1)".
+                at(f"key_points[{i}]", f"keyword {keyword!r} is a single character and matches almost anything")
 
     parrot = grade(card.question)
     if parrot.covered:

@@ -71,7 +71,7 @@ DETERMINERS = frozenset(
 )
 NEGATIONS = frozenset(
     ["not", "no", "never", "neither", "nor", "none", "nothing", "without", "rather", "instead", "unlike"]
-    + ["fail", "fails", "failed", "unable", "less", "hardly", "barely", "rarely", "seldom"]
+    + ["unable", "less", "hardly", "barely", "rarely", "seldom"]
 )
 # Words after which a negation is not one: "not only", "no matter", "less than".
 _NOT_NEGATING_NEXT = {
