@@ -79,6 +79,8 @@ _NOT_NEGATING_NEXT = {
     "no": frozenset(["matter", "more", "doubt"]),
     "less": frozenset(["than"]),
 }
+# Negations only in a pair: "instead of", "rather than".
+_NEEDS_NEXT = {"instead": "of", "rather": "than"}
 # A negation's reach ends at these: "not robust and it estimates the mean".
 _SCOPE_ENDS = frozenset(["and", "so", "because", "which", "since", "then", "therefore", "thus", "hence"])
 # Contrast words that open a new clause.
@@ -490,6 +492,9 @@ class ParsedAnswer:
         if word not in NEGATIONS:
             return False
         following = self.words[position + 1] if position + 1 < len(self.words) else ""
+        # "instead of X", "rather than X" deny X; "ridge instead shrinks" does not.
+        if word in _NEEDS_NEXT:
+            return following == _NEEDS_NEXT[word]
         # "not only X" asserts X; but a phrase that itself says "only X" is
         # what "not only" denies.
         if following in _NOT_NEGATING_NEXT.get(word, frozenset()):

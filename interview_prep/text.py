@@ -56,7 +56,7 @@ _GREEK = {
 # Symbols as the words a candidate would say for them. "≠" avoids "not", which
 # would read as a negation.
 _SYMBOLS = {
-    "√": " sqrt ",
+    "√": " sqrt ", "‖": " norm ",
     "∑": " sum ",
     "Σ": " sum ",
     "∏": " product ",
@@ -81,6 +81,14 @@ _SYMBOLS = {
 }
 _TRANSLATION = str.maketrans({**{k: f" {v} " for k, v in _GREEK.items()}, **_SYMBOLS})
 _SUPERSCRIPTS = {"²": " squared ", "³": " cubed ", "⁻¹": " inverse "}
+# Any other exponent is written as one: "0.95²⁰" is "0.95^20", "10⁻³" is "10^-3".
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPERSCRIPT_RUN_RE = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+
+
+def _superscript(match: re.Match[str]) -> str:
+    run = match.group()
+    return _SUPERSCRIPTS.get(run) or f"^{run.translate(_SUPERSCRIPT_DIGITS)} "
 
 _ASCII_SYMBOLS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"<="), " at most "),
@@ -95,6 +103,7 @@ _ASCII_SYMBOLS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"\b([a-z])[_-]hat\b|\b([xy])hat\b"), lambda m: f"{m[1] or m[2]} hat"),
     (re.compile(r"\b([a-z])[_-]bar\b|\b([xy])bar\b"), lambda m: f"{m[1] or m[2]} bar"),
     # |x| is an absolute value; the pair is read before the lone bar of p(y|x).
+    (re.compile(r"\|\|([^|\n]{1,40}?)\|\|"), r" norm \1 "),
     (re.compile(r"\|([^|()\n]{1,40}?)\|"), r" abs \1 "),
     (re.compile(r"\|"), " given "),
     # p(y given x) and p of y given x: a single letter applied to something.
@@ -127,6 +136,8 @@ _CONTRACTIONS = [
     (re.compile(r"['’]ve\b"), " have"),
     (re.compile(r"['’]ll\b"), " will"),
     (re.compile(r"\bi['’]m\b"), "i am"),
+    # A possessive is the word itself: "NB's" is "nb", "Bayes's" is "bayes".
+    (re.compile(r"(?<=\w)['’]s\b"), ""),
     (re.compile(r"['’]d\b"), " would"),
 ]
 # What is left of an apostrophe is dropped, so "model's" reads as "models".
@@ -138,8 +149,7 @@ def fold(text: str) -> str:
     # NFKC on both sides of casefold: folding can decompose, and NFKC maps
     # look-alikes (full-width letters, ligatures, "µ") onto ordinary ones.
     # Superscripts go first, since NFKC would turn "²" into a bare "2".
-    for sup, word in _SUPERSCRIPTS.items():
-        text = text.replace(sup, word)
+    text = _SUPERSCRIPT_RUN_RE.sub(_superscript, text)
     # Capital sigma is a sum; casefold would make it a small sigma.
     text = text.replace("Σ", " sum ").replace("∑", " sum ")
     # Symbols first: NFKC would take "≠" apart into "=" and an accent.

@@ -2,7 +2,7 @@
 
     python scripts/grading_report.py            # every figure, with the cost of assessing
     python scripts/grading_report.py --no-cost  # skip the timing runs
-    python scripts/grading_report.py -v         # also list every failing card
+    python scripts/grading_report.py -v         # also list every failing card (not the held-out answers)
 
 Prints: good examples credited, wrong examples caught, parrots (the question
 typed back) scoring zero, short answers complete, cross-card confusion, the
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from interview_prep import grading_quality as quality
 from interview_prep.bank import bank_dirs, load_bank
 
-HELD_OUT = ROOT / "tests" / "heldout" / "answers.yaml"
+HELD_OUT = sorted((ROOT / "tests" / "heldout").glob("answers*.yaml"))
 COST_CARD = "mse"
 COST_ANSWER = "MSE is robust to outliers, and it is the maximum likelihood loss under Laplace noise."
 
@@ -70,6 +70,12 @@ def main() -> int:
     parser.add_argument("--no-cost", action="store_true", help="skip the timing runs")
     parser.add_argument("--runs", type=int, default=15, help="paired timing runs (default 15)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every failing card")
+    parser.add_argument(
+        "--held-out-details",
+        action="store_true",
+        help="also list the held-out answers that fail (spoils the set for whoever reads it: "
+        "never show it to someone tuning cards)",
+    )
     args = parser.parse_args()
 
     bank = load_bank(bank_dirs())
@@ -102,10 +108,10 @@ def main() -> int:
             if ids:
                 print(f"  buzzwords {paragraph[:30]!r}… good on: {', '.join(ids)}")
 
-    if HELD_OUT.exists():
-        held = quality.held_out_figures(quality.load_held_out(HELD_OUT), bank.cards)
+    for held_out in HELD_OUT:
+        held = quality.held_out_figures(quality.load_held_out(held_out), bank.cards)
         n = held.cards
-        print(f"held-out set: {n} cards, 3 answers each ({HELD_OUT.relative_to(ROOT)})")
+        print(f"held-out set: {n} cards, 3 answers each ({held_out.relative_to(ROOT)})")
         print(
             f"  wrong answers caught or suggested again: {pct(held.wrong_flagged, n)}"
             f" (a mistake named in {pct(held.wrong_caught, n)})"
@@ -116,7 +122,7 @@ def main() -> int:
             f"  partial answers below good: {pct(held.partial_not_good, n)};"
             f" with a mistake caught: {pct(held.partial_with_mistake, n)}"
         )
-        if args.verbose:
+        if args.held_out_details:
             for failure in held.failures:
                 print(f"  {failure}")
 

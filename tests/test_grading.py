@@ -126,7 +126,7 @@ def test_normalisation_writes_symbols_out_and_splits_on_punctuation():
         "hat",
         "and",
         "sigma",
-        "cafes",
+        "cafe",
         "learning",
         "rate",
     ]
