@@ -168,7 +168,10 @@ def grading_problems(card: Card, vocabulary: Callable[[str], bool] | None = None
                 at(f"key_points[{i}]", f"keyword {keyword!r} only repeats the question, so it earns nothing")
             elif len("".join(phrase_words(keyword))) <= 1:
                 # Often a YAML list split at a comma inside a formula: "N(0, 1)".
-                at(f"key_points[{i}]", f"keyword {keyword!r} is a single character and matches almost anything")
+                at(
+                    f"key_points[{i}]",
+                    f"keyword {keyword!r} is a single character and matches almost anything",
+                )
 
     parrot = grade(card.question)
     if parrot.covered:

@@ -52,6 +52,13 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def stopwatch() -> float:
+    """Seconds for timing answers (tests replace it, so transcripts are exact)."""
+    import time
+
+    return time.monotonic()
+
+
 class PrepGroup(TyperGroup):
     """Routes every way out through one place: one line on stderr, a named exit code."""
 
@@ -321,6 +328,7 @@ def _study(
         offer_follow_ups=offer_follow_ups,
         snippet_timeout=timeout,
         now=now,
+        clock=stopwatch,
         may_run=_policy(bank).refusal,
     )
     result = session.run()

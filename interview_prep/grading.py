@@ -113,7 +113,7 @@ _SENTENCE_GLUE = frozenset(
     + ["means", "gives", "makes", "becomes", "tends", "lets", "uses"]
     + ["by", "of", "to", "for", "with", "over", "on", "from", "into", "than", "per", "via"]
 )
-_MIN_SENTENCE_WORDS = 4
+_MIN_SENTENCE_WORDS = 3
 
 # Sentence ends and commas break a clause only when followed by a space, so
 # "0.05", "nn.CrossEntropyLoss" and "1,000" stay whole; " - " is a minus, so
@@ -434,11 +434,10 @@ class ParsedAnswer:
         return [self.words[c.start : c.end] for c in self.clauses]
 
     def reads_as_sentences(self) -> bool:
-        for clause in self.clauses:
-            clause_words = self.words[clause.start : clause.end]
-            if len(clause_words) >= _MIN_SENTENCE_WORDS and _SENTENCE_GLUE & set(clause_words):
-                return True
-        return False
+        """Whether the answer says something rather than lists words: it has a
+        clause of a few words, and somewhere a verb, pronoun or preposition."""
+        long_clause = any(c.end - c.start >= _MIN_SENTENCE_WORDS for c in self.clauses)
+        return long_clause and bool(_SENTENCE_GLUE & set(self.words))
 
     def _spans(self, parts: list[tuple[str, ...]]) -> list[tuple[int, int, frozenset[int]]]:
         """(start, end, positions of the phrase's own words) for each match."""

@@ -56,7 +56,8 @@ _GREEK = {
 # Symbols as the words a candidate would say for them. "≠" avoids "not", which
 # would read as a negation.
 _SYMBOLS = {
-    "√": " sqrt ", "‖": " norm ",
+    "√": " sqrt ",
+    "‖": " norm ",
     "∑": " sum ",
     "Σ": " sum ",
     "∏": " product ",
@@ -89,6 +90,7 @@ _SUPERSCRIPT_RUN_RE = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 def _superscript(match: re.Match[str]) -> str:
     run = match.group()
     return _SUPERSCRIPTS.get(run) or f"^{run.translate(_SUPERSCRIPT_DIGITS)} "
+
 
 _ASCII_SYMBOLS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"<="), " at most "),

@@ -1,5 +1,6 @@
 """Run card snippets and write what they print into the cards' `output` blocks.
 
+    python scripts/refresh_outputs.py mse huber                  # cards by id
     python scripts/refresh_outputs.py question_bank/loss/mse.yaml [more.yaml ...]
     python scripts/refresh_outputs.py --check question_bank     # report, change nothing
 
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from interview_prep.bank import bank_dirs
 from interview_prep.runner import outputs_match, run_snippet
 
 
@@ -59,6 +61,14 @@ def rewrite_output(path: Path, new_output: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def card_file(card_id: str) -> Path | None:
+    """The file of the card with this id, in any loaded bank (PREP_BANK included)."""
+    for folder in bank_dirs():
+        for path in folder.glob(f"*/{card_id}.yaml"):
+            return path
+    return None
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -67,17 +77,36 @@ def main(argv: list[str] | None = None) -> int:
     import yaml
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="+", type=Path, help="card files or folders of cards")
+    parser.add_argument("paths", nargs="+", help="card ids, card files or folders of cards")
     parser.add_argument("--check", action="store_true", help="only report cards whose output differs")
     args = parser.parse_args(argv)
 
     files: list[Path] = []
-    for path in args.paths:
-        files += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    for given in args.paths:
+        path = Path(given)
+        if path.is_dir():
+            files += sorted(path.rglob("*.yaml"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            found = card_file(given)
+            if found is None:
+                print(f"refresh_outputs: {given!r} is neither a file nor the id of a card", file=sys.stderr)
+                return 2
+            files.append(found)
 
     status = 0
     for path in files:
-        card = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:
+            card = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            print(f"{path}: cannot be read as a card ({type(exc).__name__})", file=sys.stderr)
+            status = 2
+            continue
+        if not isinstance(card, dict):
+            print(f"{path}: not a card", file=sys.stderr)
+            status = 2
+            continue
         snippet = (card or {}).get("snippet")
         if not snippet:
             continue

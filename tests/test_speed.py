@@ -71,7 +71,8 @@ def test_library_modules_import_nothing_heavy(module):
 
 
 LIBRARY_MODULES = sorted(
-    p.stem for p in (Path(__file__).resolve().parent.parent / "interview_prep").glob("*.py")
+    p.stem
+    for p in (Path(__file__).resolve().parent.parent / "interview_prep").glob("*.py")
     if p.stem not in {"cli", "terminal", "render", "__main__", "__init__"}
 )
 

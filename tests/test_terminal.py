@@ -163,3 +163,31 @@ def test_colour_in_a_terminal_and_none_with_no_color(isolated_env):
     plain = screen({"TERM": "xterm-256color", "NO_COLOR": "1"})
     assert "The mean as a best guess" in plain
     assert not colour.search(plain)
+
+
+AMBIGUOUS = str(GOOD_BANK.parent / "ambiguous")
+
+
+def test_the_picker_opens_the_card_chosen_in_a_terminal(isolated_env):
+    child = spawn(isolated_env, "explain", "twin car", "--no-run", "--bank", AMBIGUOUS)
+    child.expect("Several cards fit 'twin car':")
+    child.expect(r"Which one\? \[1-2\]")
+    child.sendline("9")  # not a choice: asked again, not a crash
+    child.expect("Type a number from 1 to 2")
+    child.sendline("2")
+    child.expect("twin-cat")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (child.before or "")
+
+
+def test_ctrl_c_at_the_picker_exits_130_with_one_line(isolated_env):
+    child = spawn(isolated_env, "run", "twin car", "--bank", AMBIGUOUS)
+    child.expect(r"Which one\? \[1-2\]")
+    child.sendintr()
+    child.expect("prep: interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
