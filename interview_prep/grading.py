@@ -87,6 +87,8 @@ _SCOPE_ENDS = frozenset(["and", "so", "because", "which", "since", "then", "ther
 _CLAUSE_BREAK_WORDS = ["but", "whereas", "however", "although", "though", "while", "whilst", "yet", "unlike"]
 # A clause opening with one of these speaks of the other thing.
 _CONTRAST_OPENERS = frozenset(["unlike"])
+# A clause opening with one of these is the "if" half of a conditional claim.
+_CONDITIONAL_OPENERS = frozenset(["if", "when", "whenever", "once"])
 # Phrases that mark a clause as reporting a belief in order to refute it; the
 # parts of "people ... think*" may have words between ("people often think").
 REFUTING_CUES = (
@@ -361,6 +363,7 @@ class _Clause:
     refuted: bool = False
     contrast: bool = False
     question: bool = False
+    antecedent: bool = False
 
 
 class ParsedAnswer:
@@ -384,6 +387,7 @@ class ParsedAnswer:
             index = len(self.clauses)
             clause = _Clause(raw.strip(), len(self.words), len(self.words) + len(clause_words))
             clause.contrast = clause_words[0] in _CONTRAST_OPENERS
+            clause.antecedent = clause_words[0] in _CONDITIONAL_OPENERS
             clause.question = bool(_QUESTION_END_RE.search(raw))
             self.words.extend(clause_words)
             self.clause_of.extend([index] * len(clause_words))
@@ -446,21 +450,26 @@ class ParsedAnswer:
             end = start + len(parts[0])
             own = set(range(start, end))
             clause = self.clause_of[start]
+            if self.clause_of[end - 1] != clause:
+                continue  # a phrase never runs across a clause break
+            # A signal may run from an "if ..." clause into the one after it:
+            # "if the training loss goes up, that's overfitting" is one claim.
+            reach = {clause, clause + 1} if self.clauses[clause].antecedent else {clause}
             ok = True
             for part in parts[1:]:
                 nexts = [
                     s
                     for s in self._phrase_starts(part)
                     if end <= s <= end + SIGNAL_GAP
-                    and self.clause_of[s] == clause
-                    and self.clause_of[s + len(part) - 1] == clause
+                    and self.clause_of[s] in reach
+                    and self.clause_of[s + len(part) - 1] == self.clause_of[s]
                 ]
                 if not nexts:
                     ok = False
                     break
                 end = min(nexts) + len(part)
                 own |= set(range(min(nexts), end))
-            if ok and self.clause_of[end - 1] == clause:
+            if ok:
                 found.append((start, end, frozenset(own)))
         return found
 

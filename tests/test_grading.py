@@ -263,6 +263,13 @@ def test_not_only_asserts_what_follows_but_denies_only():
     assert caught("The loss is only used to evaluate.", "only used to evaluate")
 
 
+def test_a_signal_runs_from_an_if_clause_into_its_consequence():
+    signal = "training loss ... up ... overfit*"
+    assert caught("If the training loss goes up, that's overfitting.", signal)
+    assert not caught("If the training loss goes up, it is not overfitting.", signal)
+    assert not caught("The training loss goes up, and later the model is overfitting.", signal)
+
+
 def test_a_signal_with_several_parts_keeps_their_order():
     signal = "p value ... probability ... null ... true"
     assert caught("The p-value is the probability that the null hypothesis is true.", signal)

@@ -14,8 +14,6 @@ from interview_prep.bank import load_bank, packaged_bank_dir
 from interview_prep.domain import Rating
 from interview_prep.grading import assess, bank_vocabulary
 
-HELD_OUT = Path(__file__).parent / "heldout" / "answers.yaml"
-
 
 @pytest.fixture(scope="module")
 def bank():
@@ -100,15 +98,26 @@ def test_a_correct_answer_in_ordinary_writing_is_credited(bank):
     assert result.suggested is Rating.GOOD
 
 
-@pytest.mark.skipif(not HELD_OUT.exists(), reason="no held-out set")
-def test_held_out_answers_meet_the_grading_targets(bank):
-    """Answers written from each card's question and model answer only; see tests/heldout/."""
-    figures = quality.held_out_figures(quality.load_held_out(HELD_OUT), bank.cards)
+HELD_OUT_SETS = sorted((Path(__file__).parent / "heldout").glob("answers*.yaml"))
+
+
+@pytest.mark.parametrize("held_out", HELD_OUT_SETS, ids=[p.stem for p in HELD_OUT_SETS])
+def test_held_out_answers_meet_the_grading_targets(bank, held_out):
+    """Answers written from each card's question and model answer only; see tests/heldout/.
+
+    The message gives figures only, never the failing answers, so that nobody
+    tuning cards reads the set by running the tests.
+    """
+    figures = quality.held_out_figures(quality.load_held_out(held_out), bank.cards)
     n = figures.cards
-    assert n >= 30
-    assert figures.wrong_flagged / n >= 0.90, figures.failures
-    assert figures.correct_good_clean / n >= 0.90, figures.failures
-    assert figures.correct_with_mistake / n <= 0.05, figures.failures
+    summary = (
+        f"{held_out.name}: wrong flagged {figures.wrong_flagged}/{n}, correct good {figures.correct_good_clean}/{n},"
+        f" correct with a mistake {figures.correct_with_mistake}/{n}"
+    )
+    assert n >= 30, summary
+    assert figures.wrong_flagged / n >= 0.90, summary
+    assert figures.correct_good_clean / n >= 0.90, summary
+    assert figures.correct_with_mistake / n <= 0.05, summary
 
 
 def test_the_confusion_bound_skips_only_pairs_that_cannot_be_good(cards):
@@ -127,3 +136,33 @@ def test_the_confusion_bound_skips_only_pairs_that_cannot_be_good(cards):
         and assess(ParsedAnswer(other.short_answer, vocabulary), grader).suggested >= Rating.GOOD
     ]
     assert quality.cross_card_confusion(some).pairs == every_pair
+
+
+def test_the_cosine_misconception_is_caught(bank):
+    result = grade(
+        bank, "cosine-similarity-loss", "it depends on the magnitude of the vectors, basically MSE"
+    )
+    assert result.mistakes and result.suggested is Rating.AGAIN
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The p-value is the probability that the null hypothesis is true.",
+        "A small p-value means a big effect.",
+        "With p = 0.03, 1 − p = 97% is the chance the result replicates.",
+    ],
+    ids=["null-true", "big-effect", "replication"],
+)
+def test_the_three_p_value_misconceptions_are_caught(bank, answer):
+    result = grade(bank, "p-value", answer)
+    assert result.mistakes and result.suggested is Rating.AGAIN
+
+
+def test_too_large_means_too_high(bank):
+    answer = (
+        "If the learning rate is too large the loss diverges or oscillates; if it's too small "
+        "training crawls. You sweep it on a log scale."
+    )
+    result = grade(bank, "learning-rate", answer)
+    assert result.wrong_count == 0 and result.suggested is Rating.GOOD
