@@ -1,30 +1,32 @@
 """Assessing a typed answer: the key points it covers, contradicts or misses,
 and the misconceptions it states.
 
-The rules, documented for card authors in question_bank/README.md:
+The rules are documented for card authors in question_bank/README.md ("How
+an answer is assessed"); in short:
 
-- The answer is cut into clauses: at sentence ends, `;`, `:`, commas, and
-  before contrast words (but, whereas, unlike, however, although, …).
+- The answer is cut into clauses: at sentence ends, `;` and `:` followed by
+  a space, commas outside brackets, long dashes, and before contrast words
+  (but, whereas, unlike, however, although, …).
 - A *phrase* (a keyword, or one part of a signal) matches when its words stand
-  next to each other, after normalisation (`text.py`); articles and
-  determiners are ignored on both sides, singular and plural meet, a keyword
-  word ending in `*` matches any word that starts with it, and a word of five
-  letters or more forgives one typo when the typed word is not itself a real
-  word.
+  next to each other, after normalisation (`text.py`); determiners are
+  ignored on both sides, singular and plural meet, a word ending in `*`
+  matches any word that starts with it, and a word of five letters or more
+  forgives one typo when the typed word is not itself a real word.
 - A *signal* is phrases joined by ` ... `: each part in order, within one
-  clause, at most three words apart.
-- A match is *negated* when a negation (not, no, never, without, rather than,
-  …) stands up to four words before it, or between its parts, in its clause
-  and is not one of its own words: "not symmetric" as a keyword carries its
-  own polarity, so "KL is not symmetric" covers it and "KL is symmetric" does
-  not. A clause that opens with a contrast (unlike, than) is negated as a
-  whole.
+  clause (an "if" clause and the next count as one), at most three words apart.
+- A match is *negated* when a negation (not, no, never, without, instead of,
+  rather than, …) stands up to four words before it, or between its parts,
+  in its clause, and is not one of its own words: "not symmetric" as a
+  keyword carries its own polarity. A clause opening with "unlike" is negated
+  as a whole.
 - A clause that *reports* a belief in order to refute it ("a common mistake
-  is…", "people think…", "it is a myth that…") asserts nothing in it.
+  is…", "people think…", "it is a myth that…"), or asks a question, asserts
+  nothing.
 - A key point is covered by an asserted keyword; it is contradicted by an
   asserted `contradicts` signal, or when its keywords appear only negated.
   Words that all appear in the question earn nothing.
-- A mistake is caught by an asserted signal.
+- A mistake is caught by an asserted signal; any caught mistake or
+  contradicted point makes the suggestion "again".
 """
 
 from __future__ import annotations
