@@ -142,7 +142,7 @@ _CONTRACTIONS = [
     (re.compile(r"(?<=\w)['’]s\b"), ""),
     (re.compile(r"['’]d\b"), " would"),
 ]
-# What is left of an apostrophe is dropped, so "model's" reads as "models".
+# What is left of an apostrophe is dropped, so "models'" reads as "models".
 _APOSTROPHES_RE = re.compile(r"['\u2019\u02bc]")
 
 

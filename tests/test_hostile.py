@@ -286,3 +286,33 @@ def _snippet_pids() -> list[int]:
         if b"time.sleep(300)" in cmdline:
             pids.append(int(entry))
     return pids
+
+
+def test_sigterm_during_a_run_kills_the_snippet_and_exits_130(tmp_path, isolated_env):
+    bank = tmp_path / "slow-bank"
+    (bank / "slow").mkdir(parents=True)
+    (bank / "slow" / "slow-0.yaml").write_text(SLOW_CARD.format(n=0))
+    from interview_prep.trust import trust
+
+    trust(isolated_env, bank)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "interview_prep", "run", "slow-0", "--timeout", "600", "--bank", str(bank)],
+        env={**os.environ, "PREP_HOME": str(isolated_env)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(300):
+            if _snippet_pids():
+                break
+            __import__("time").sleep(0.1)
+        assert _snippet_pids()
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=30)  # a hang guard, not a timing
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert stderr.strip().splitlines()[-1] == "prep: interrupted"
+    assert _snippet_pids() == []
