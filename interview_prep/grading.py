@@ -73,7 +73,7 @@ DETERMINERS = frozenset(
 )
 NEGATIONS = frozenset(
     ["not", "no", "never", "neither", "nor", "none", "nothing", "without", "rather", "instead", "unlike"]
-    + ["unable", "less", "hardly", "barely", "rarely", "seldom"]
+    + ["unable", "less", "hardly", "barely", "rarely", "seldom", "avoid", "avoids", "avoiding"]
 )
 # Words after which a negation is not one: "not only", "no matter", "less than".
 _NOT_NEGATING_NEXT = {
@@ -105,6 +105,8 @@ REFUTING_CUES = (
         "people ... assume*",
         "people ... say",
         "people ... claim*",
+        "people ... expect*",
+        "people ... call*",
     ),
 )
 # Cue words are matched exactly: no typo makes a clause a reported belief.
