@@ -24,7 +24,7 @@ from .errors import ExitCode, PrepError
 if TYPE_CHECKING:
     from .bank import Bank
     from .cards import Card
-    from .domain import Mode
+    from .domain import Mode, Order
     from .store import ReviewStore
     from .trust import TrustPolicy
 
@@ -382,7 +382,7 @@ def quiz(
         _study(plan.cards, cards, Mode.QUIZ, store, offer_follow_ups=plan.offer_follow_ups, timeout=timeout)
 
 
-def _order(value: str | None) -> Any:
+def _order(value: str | None) -> Order | None:
     from .domain import Order
 
     if value is None:
