@@ -17,8 +17,7 @@ an answer is assessed"); in short:
 - A match is *negated* when a negation (not, no, never, without, instead of,
   rather than, …) stands up to four words before it, or between its parts,
   in its clause, and is not one of its own words: "not symmetric" as a
-  keyword carries its own polarity. A clause opening with "unlike" is negated
-  as a whole.
+  keyword carries its own polarity.
 - A clause that *reports* a belief in order to refute it ("a common mistake
   is…", "people think…", "it is a myth that…"), or asks a question, asserts
   nothing.
@@ -87,8 +86,6 @@ _NEEDS_NEXT = {"instead": "of", "rather": "than"}
 _SCOPE_ENDS = frozenset(["and", "so", "because", "which", "since", "then", "therefore", "thus", "hence"])
 # Contrast words that open a new clause.
 _CLAUSE_BREAK_WORDS = ["but", "whereas", "however", "although", "though", "while", "whilst", "yet", "unlike"]
-# A clause opening with one of these speaks of the other thing.
-_CONTRAST_OPENERS = frozenset(["unlike"])
 # A clause opening with one of these is the "if" half of a conditional claim.
 _CONDITIONAL_OPENERS = frozenset(["if", "when", "whenever", "once"])
 # Phrases that mark a clause as reporting a belief in order to refute it; the
@@ -365,7 +362,6 @@ class _Clause:
     start: int
     end: int
     refuted: bool = False
-    contrast: bool = False
     question: bool = False
     antecedent: bool = False
 
@@ -390,7 +386,6 @@ class ParsedAnswer:
                 continue
             index = len(self.clauses)
             clause = _Clause(raw.strip(), len(self.words), len(self.words) + len(clause_words))
-            clause.contrast = clause_words[0] in _CONTRAST_OPENERS
             clause.antecedent = clause_words[0] in _CONDITIONAL_OPENERS
             clause.question = bool(_QUESTION_END_RE.search(raw))
             self.words.extend(clause_words)
@@ -424,7 +419,7 @@ class ParsedAnswer:
                     start,
                     end,
                     clause_index,
-                    negated=clause.contrast or self._negated(start, end, own, clause),
+                    negated=self._negated(start, end, own, clause),
                     refuted=clause.refuted or clause.question,
                     evidence=clause.text,
                 )
