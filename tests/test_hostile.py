@@ -236,34 +236,56 @@ snippet:
 """
 
 
-def test_ctrl_c_in_check_ends_every_queued_and_running_snippet(tmp_path, isolated_env):
-    bank = tmp_path / "slow-bank"
-    (bank / "slow").mkdir(parents=True)
-    for n in range(6):
-        (bank / "slow" / f"slow-{n}.yaml").write_text(SLOW_CARD.format(n=n))
+def start_slow_prep(tmp_path: Path, home: Path, cards: int, *args: str) -> subprocess.Popen[str]:
+    """`prep ARGS` on a trusted bank of `cards` snippets that each sleep 300 s,
+    returned once at least one of them (two, with several) is running."""
+    import time
+
     from interview_prep.trust import trust
 
-    trust(isolated_env, bank)
+    bank = tmp_path / "slow-bank"
+    (bank / "slow").mkdir(parents=True)
+    for n in range(cards):
+        (bank / "slow" / f"slow-{n}.yaml").write_text(SLOW_CARD.format(n=n))
+    trust(home, bank)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "interview_prep", "check", *(f"slow-{n}" for n in range(6))]
-        + ["-j", "2", "--timeout", "600", "--bank", str(bank)],
-        env={**os.environ, "PREP_HOME": str(isolated_env)},
+        [sys.executable, "-m", "interview_prep", *args, "--timeout", "600", "--bank", str(bank)],
+        env={**os.environ, "PREP_HOME": str(home)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    wanted = min(cards, 2)
+    for _ in range(300):
+        if len(_snippet_pids()) >= wanted or proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert len(_snippet_pids()) >= wanted
+    return proc
+
+
+def stop_and_collect(proc: subprocess.Popen[str], send) -> str:
     try:
-        # Wait until two snippets are sleeping, then press Ctrl-C.
-        for _ in range(200):
-            if len(_snippet_pids()) >= 2:
-                break
-            proc.wait(timeout=0.1) if proc.poll() is not None else __import__("time").sleep(0.1)
-        assert len(_snippet_pids()) >= 2
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=30)  # a hang guard: six snippets of 300 s would take 15 min
+        send()
+        # A hang guard, not a timing: the snippets alone would take minutes.
+        _, stderr = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
+    return stderr
+
+
+def test_ctrl_c_in_check_ends_every_queued_and_running_snippet(tmp_path, isolated_env):
+    proc = start_slow_prep(tmp_path, isolated_env, 6, "check", *(f"slow-{n}" for n in range(6)), "-j", "2")
+    stderr = stop_and_collect(proc, lambda: proc.send_signal(signal.SIGINT))
+    assert proc.returncode == 130
+    assert stderr.strip().splitlines()[-1] == "prep: interrupted"
+    assert _snippet_pids() == []
+
+
+def test_sigterm_during_a_run_kills_the_snippet_and_exits_130(tmp_path, isolated_env):
+    proc = start_slow_prep(tmp_path, isolated_env, 1, "run", "slow-0")
+    stderr = stop_and_collect(proc, proc.terminate)
     assert proc.returncode == 130
     assert stderr.strip().splitlines()[-1] == "prep: interrupted"
     assert _snippet_pids() == []
@@ -286,33 +308,3 @@ def _snippet_pids() -> list[int]:
         if b"time.sleep(300)" in cmdline:
             pids.append(int(entry))
     return pids
-
-
-def test_sigterm_during_a_run_kills_the_snippet_and_exits_130(tmp_path, isolated_env):
-    bank = tmp_path / "slow-bank"
-    (bank / "slow").mkdir(parents=True)
-    (bank / "slow" / "slow-0.yaml").write_text(SLOW_CARD.format(n=0))
-    from interview_prep.trust import trust
-
-    trust(isolated_env, bank)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "interview_prep", "run", "slow-0", "--timeout", "600", "--bank", str(bank)],
-        env={**os.environ, "PREP_HOME": str(isolated_env)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for _ in range(300):
-            if _snippet_pids():
-                break
-            __import__("time").sleep(0.1)
-        assert _snippet_pids()
-        proc.terminate()
-        _, stderr = proc.communicate(timeout=30)  # a hang guard, not a timing
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130
-    assert stderr.strip().splitlines()[-1] == "prep: interrupted"
-    assert _snippet_pids() == []
