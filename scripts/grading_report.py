@@ -37,6 +37,10 @@ def pct(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "0/0"
 
 
+class CannotTime(Exception):
+    """prep does not run as a command with this Python, so there is nothing to time."""
+
+
 def cost_ratio(runs: int) -> tuple[float, float, float]:
     """Median seconds of `prep grade` and of `explain --no-run`, and the median of paired ratios."""
     env = dict(os.environ, NO_COLOR="1")
@@ -51,7 +55,12 @@ def cost_ratio(runs: int) -> tuple[float, float, float]:
             subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
             return time.perf_counter() - start
 
-        timed(explain)  # warm the bank cache and the disk
+        # Warm the bank cache and the disk, and make sure prep runs at all: with
+        # a Python that lacks prep's dependencies there is nothing to time.
+        warm = subprocess.run(explain, env=env, capture_output=True, text=True, check=False)
+        if warm.returncode != 0:
+            last = (warm.stderr.strip().splitlines() or ["no output"])[-1]
+            raise CannotTime(last)
         grades, explains, ratios = [], [], []
         for i in range(runs):
             # Alternate which goes first, so neither always runs on a warmer machine.
@@ -127,7 +136,14 @@ def main() -> int:
                 print(f"  {failure}")
 
     if not args.no_cost:
-        g, e, ratio = cost_ratio(args.runs)
+        try:
+            g, e, ratio = cost_ratio(args.runs)
+        except CannotTime as exc:
+            print(
+                f"cost: not measured: prep does not run with {sys.executable} ({exc});"
+                " run this script with the project's virtual environment's Python"
+            )
+            return 1
         print(
             f"cost: prep grade {COST_CARD} {g * 1000:.0f} ms, explain --no-run {e * 1000:.0f} ms;"
             f" median paired ratio {ratio:.2f} (target at most 1.10)"

@@ -83,16 +83,21 @@ def test_explain_shows_the_weak_answer_and_why(cli):
     assert out.index("A weak answer, and why") < out.index("What you got wrong (2)") < out.index("Follow-ups")
 
 
-def test_check_fails_a_card_whose_wrong_answer_is_not_caught(cli, tmp_path, monkeypatch):
+def toy_mean_edited(tmp_path, monkeypatch, old: str, new: str):
+    """A copy of the toy bank, in use, whose toy-mean card has `old` replaced by `new`."""
     bank = tmp_path / "bank"
     shutil.copytree(GOOD_BANK, bank)
     card = bank / "toy" / "toy-mean.yaml"
-    card.write_text(
-        card.read_text().replace(
-            '["median ... minimi* ... squared", "median ... squared error"]', '["median ... is robust"]'
-        )
-    )
+    text = card.read_text()
+    assert old in text
+    card.write_text(text.replace(old, new))
     monkeypatch.setenv("PREP_BANK", str(bank))
+    return card
+
+
+def test_check_fails_a_card_whose_wrong_answer_is_not_caught(cli, tmp_path, monkeypatch):
+    signals = '["median ... minimi* ... squared", "median ... squared error"]'
+    card = toy_mean_edited(tmp_path, monkeypatch, signals, '["median ... is robust"]')
     result = cli("check", "--no-run")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
@@ -102,16 +107,8 @@ def test_check_fails_a_card_whose_wrong_answer_is_not_caught(cli, tmp_path, monk
 
 
 def test_check_reports_a_keyword_that_repeats_the_question(cli, tmp_path, monkeypatch):
-    bank = tmp_path / "bank"
-    shutil.copytree(GOOD_BANK, bank)
-    card = bank / "toy" / "toy-mean.yaml"
-    card.write_text(
-        card.read_text().replace(
-            "keywords: [derivative, gradient, slope]",
-            "keywords: [derivative, gradient, slope, single number]",
-        )
-    )
-    monkeypatch.setenv("PREP_BANK", str(bank))
+    keywords = "keywords: [derivative, gradient, slope]"
+    card = toy_mean_edited(tmp_path, monkeypatch, keywords, keywords.replace("]", ", single number]"))
     result = cli("check", "--no-run")
     assert result.exit_code == 1
     assert (
