@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .index import BankIndex, CardSummary
 from .cards import Card, FollowUp, GradingExamples, KeyPoint, Mistake, Snippet, Tier, WrongExample
 from .errors import BankError, CardError, LookupFailed
 
@@ -462,21 +463,32 @@ def normalise_name(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass
 class Bank:
-    cards: dict[str, Card] = field(default_factory=dict)
-    problems: list[CardError] = field(default_factory=list)
-    folders: list[Path] = field(default_factory=list)
-    files_read: int = 0
-    # Normalised id / alias / title -> card id.
-    names: dict[str, str] = field(default_factory=dict)
+    """The usable cards of the loaded bank folders, read from the bank index as needed.
+
+    `summaries` (id, title, topic, tier, tags of every usable card) is read at
+    once; a whole card is read only when asked for, so a lookup in a bank of
+    10,000 cards reads one.
+    """
+
+    def __init__(self, index: BankIndex):
+        self.index = index
+        self.folders = index.folders
+        self.problems = index.problems()
+        self.summaries = index.summaries()
+        self.cards = _Cards(index, self.summaries)
+        self._names: dict[str, str] | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def files_read(self) -> int:
+        return self.index.files_read
+
     def __len__(self) -> int:
-        return len(self.cards)
+        return len(self.summaries)
 
     def __iter__(self) -> Iterator[Card]:
         return iter(self.cards.values())
@@ -484,11 +496,39 @@ class Bank:
     def get(self, card_id: str) -> Card | None:
         return self.cards.get(card_id)
 
+    @property
+    def names(self) -> dict[str, str]:
+        """Every normalised id, alias and title, and the card it names."""
+        if self._names is None:
+            self._names = self.index.names()
+        return self._names
+
+    def named(self, query: str) -> Card | None:
+        """The card whose id, alias or title `query` is exactly (after normalising)."""
+        card_id = self.index.name(normalise_name(query))
+        return self.cards.get(card_id) if card_id else None
+
     def topics(self) -> list[str]:
-        return sorted({card.topic for card in self})
+        return sorted({card.topic for card in self.summaries.values()})
 
     def tags(self) -> list[str]:
-        return sorted({tag for card in self for tag in card.tags})
+        return sorted({tag for card in self.summaries.values() for tag in card.tags})
+
+    def select_summaries(
+        self,
+        topics: Sequence[str] = (),
+        tiers: Sequence[Tier] = (),
+        tags: Sequence[str] = (),
+    ) -> list[CardSummary]:
+        """Cards matching every filter given, in topic, tier, id order, without loading them."""
+        chosen = [
+            card
+            for card in self.summaries.values()
+            if (not topics or card.topic in topics)
+            and (not tiers or card.tier in tiers)
+            and (not tags or set(tags) & set(card.tags))
+        ]
+        return sorted(chosen, key=lambda c: (c.topic, c.tier.rank, c.id))
 
     def select(
         self,
@@ -497,14 +537,26 @@ class Bank:
         tags: Sequence[str] = (),
     ) -> list[Card]:
         """Cards matching every filter given, in topic, tier, id order."""
-        chosen = [
-            card
-            for card in self
-            if (not topics or card.topic in topics)
-            and (not tiers or card.tier in tiers)
-            and (not tags or set(tags) & set(card.tags))
-        ]
-        return sorted(chosen, key=lambda c: (c.topic, c.tier.rank, c.id))
+        chosen = self.select_summaries(topics, tiers, tags)
+        return list(self.cards.load([c.id for c in chosen]).values())
+
+    def choose_summaries(
+        self,
+        topics: Sequence[str] = (),
+        tiers: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        *,
+        allow_none: bool = False,
+    ) -> list[CardSummary]:
+        """What a user's --topic, --tier and --tag pick, each name checked.
+
+        An unknown topic, tier or tag is a LookupFailed naming the choices;
+        so is a selection that leaves no card, unless `allow_none`.
+        """
+        chosen = self.select_summaries(self.check_topics(topics), parse_tiers(tiers), self.check_tags(tags))
+        if not chosen and not allow_none:
+            raise LookupFailed("no cards match those filters; see: prep topics")
+        return chosen
 
     def choose(
         self,
@@ -514,15 +566,9 @@ class Bank:
         *,
         allow_none: bool = False,
     ) -> list[Card]:
-        """The cards a user's --topic, --tier and --tag pick, each name checked.
-
-        An unknown topic, tier or tag is a LookupFailed naming the choices;
-        so is a selection that leaves no card, unless `allow_none`.
-        """
-        chosen = self.select(self.check_topics(topics), parse_tiers(tiers), self.check_tags(tags))
-        if not chosen and not allow_none:
-            raise LookupFailed("no cards match those filters; see: prep topics")
-        return chosen
+        """The cards a user's --topic, --tier and --tag pick (see choose_summaries)."""
+        chosen = self.choose_summaries(topics, tiers, tags, allow_none=allow_none)
+        return list(self.cards.load([c.id for c in chosen]).values())
 
     def check_topics(self, topics: Sequence[str]) -> list[str]:
         known = self.topics()
@@ -540,6 +586,61 @@ class Bank:
                 raise LookupFailed(f"no card has the tag {tag!r}{_did_you_mean(tag, known)}")
         return list(tags)
 
+    def skipped_note(self) -> str | None:
+        """One line for a command that runs on the good cards while some are skipped."""
+        if not self.problems:
+            return None
+        count = len({str(p.path) for p in self.problems})
+        files = "1 card file has problems" if count == 1 else f"{count} card files have problems"
+        return (
+            f"{files} (a card that cannot load is skipped), first {self.problems[0]};"
+            " prep check lists them all"
+        )
+
+
+class _Cards(Mapping[str, Card]):
+    """Whole cards by id, read from the index on first use and kept."""
+
+    def __init__(self, index: BankIndex, summaries: Mapping[str, CardSummary]):
+        self._index = index
+        self._summaries = summaries
+        self._loaded: dict[str, Card] = {}
+
+    def __getitem__(self, card_id: str) -> Card:
+        card = self.get(card_id)
+        if card is None:
+            raise KeyError(card_id)
+        return card
+
+    def get(self, card_id: str, default: Any = None) -> Any:
+        if card_id not in self._summaries:
+            return default
+        if card_id not in self._loaded:
+            card = self._index.card(card_id)
+            if card is None:
+                return default
+            self._loaded[card_id] = card
+        return self._loaded[card_id]
+
+    def __contains__(self, card_id: object) -> bool:
+        return card_id in self._summaries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._summaries)
+
+    def __len__(self) -> int:
+        return len(self._summaries)
+
+    def values(self) -> Any:
+        return self.load(list(self._summaries)).values()
+
+    def load(self, ids: Sequence[str]) -> dict[str, Card]:
+        """These cards, read in one query where not read before, in the order given."""
+        missing = [i for i in ids if i not in self._loaded]
+        if missing:
+            self._loaded.update(self._index.cards(missing))
+        return {i: self._loaded[i] for i in ids if i in self._loaded}
+
 
 def parse_tiers(values: Sequence[str]) -> list[Tier]:
     tiers = []
@@ -552,40 +653,10 @@ def parse_tiers(values: Sequence[str]) -> list[Tier]:
 
 
 def load_bank(folders: Sequence[Path]) -> Bank:
-    """Load every card under `folders`, collecting every problem instead of stopping."""
-    bank = Bank(folders=list(folders))
-    where: dict[str, Card] = {}
-    for folder in folders:
-        for path in _card_files(folder, bank):
-            bank.files_read += 1
-            try:
-                parsed = _parse_yaml(path, read_card_file(path))
-            except CardError as exc:
-                bank.problems.append(exc)
-                continue
-            except OSError as exc:
-                bank.problems.append(CardError(path, 1, f"cannot read: {exc.strerror}"))
-                continue
-            card, errors = _build_card(path, parsed)
-            bank.problems.extend(errors)
-            if card is None:
-                continue
-            if card.id in where:
-                other = where[card.id]
-                bank.problems.append(
-                    CardError(
-                        path,
-                        card.line_of("id"),
-                        f"duplicate id {card.id!r}: also {other.path}:{other.line_of('id')}",
-                    )
-                )
-                continue
-            where[card.id] = card
-            bank.cards[card.id] = card
-    _index_names(bank)
-    _check_links(bank)
-    bank.problems.sort(key=lambda e: (str(e.path), e.line or 0))
-    return bank
+    """Parse every card under `folders` now, into an index in memory; problems are collected, not raised."""
+    from .index import open_index
+
+    return Bank(open_index(folders, None))
 
 
 # A card is a page of text; anything far larger is a mistake or an attack
@@ -611,144 +682,16 @@ def read_card_file(path: Path) -> bytes:
     return raw
 
 
-def _card_files(folder: Path, bank: Bank) -> list[Path]:
-    for sub in sorted(folder.iterdir()) if os.access(folder, os.R_OK | os.X_OK) else [folder]:
-        # glob skips a folder it cannot read without a word; say so instead.
-        if sub.is_dir() and not os.access(sub, os.R_OK | os.X_OK):
-            bank.problems.append(
-                CardError(sub, 1, "cannot read this folder (permission denied); its cards are not loaded")
-            )
-    files = sorted(folder.glob("*/*.yaml"))
-    for stray in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yml")):
-        bank.problems.append(CardError(stray, 1, "not loaded: cards live at <bank>/<topic>/<id>.yaml"))
-    return files
-
-
-def _index_names(bank: Bank) -> None:
-    owner: dict[str, tuple[str, str]] = {}  # name -> (card id, what it is)
-    # Ids first, so an alias that equals another card's id is the one reported.
-    for card in bank:
-        owner[normalise_name(card.id)] = (card.id, "id")
-    for card in bank:
-        for i, alias in enumerate(card.aliases):
-            name = normalise_name(alias)
-            holder = owner.get(name)
-            if holder and holder[0] != card.id:
-                other = bank.cards[holder[0]]
-                what = "the id" if holder[1] == "id" else "an alias"
-                bank.problems.append(
-                    CardError(
-                        card.path,
-                        card.lines.get(f"aliases[{i}]", card.line_of("aliases")),
-                        f"alias {alias!r} is already {what} of card {other.id!r} ({other.path}:{other.line_of('aliases' if holder[1] == 'alias' else 'id')})",
-                    )
-                )
-                continue
-            owner.setdefault(name, (card.id, "alias"))
-    for card in bank:
-        owner.setdefault(normalise_name(card.title), (card.id, "title"))
-    bank.names = {name: held[0] for name, held in owner.items()}
-
-
-def _check_links(bank: Bank) -> None:
-    for card in bank:
-        for i, follow_up in enumerate(card.follow_ups):
-            if follow_up.card and follow_up.card not in bank.cards:
-                bank.problems.append(
-                    CardError(
-                        card.path,
-                        card.lines.get(f"follow_ups[{i}]"),
-                        f"follow_ups[{i}] links to unknown card {follow_up.card!r}{_did_you_mean(follow_up.card, bank.cards)}",
-                    )
-                )
-        for i, related in enumerate(card.related):
-            if related not in bank.cards:
-                bank.problems.append(
-                    CardError(
-                        card.path,
-                        card.lines.get(f"related[{i}]", card.line_of("related")),
-                        f"related links to unknown card {related!r}{_did_you_mean(related, bank.cards)}",
-                    )
-                )
-
-
 def open_bank(extra: Sequence[Path] = (), cache: Path | None = None) -> Bank:
-    """Load the packaged bank and the user's; raise BankError listing every problem.
+    """The packaged bank and the user's, from the index in `cache` (kept up to date).
 
-    With `cache`, a valid bank is kept there pickled and reused until any card
-    file changes: parsing YAML is most of the time a card lookup takes.
+    Cards with problems are left out and listed in `bank.problems`; the
+    caller decides whether that stops it (`prep check`) or is one line of
+    warning (every other command).
     """
-    folders = bank_dirs(extra)
-    bank = load_cached(folders, cache) if cache else None
-    if bank is None:
-        bank = load_bank(folders)
-        if cache and not bank.problems:
-            save_cached(bank, cache)
-    if bank.problems:
-        raise BankProblems(bank.problems)
-    return bank
+    from .index import open_index
 
-
-# ---------------------------------------------------------------------------
-# The cache: a pickled Bank, keyed by every card file's path, size and mtime.
-
-
-def _fingerprint(folders: Sequence[Path]) -> str:
-    import hashlib
-
-    from .cards import CARD_FORMAT_VERSION
-
-    # The code that builds a Bank is part of the key: a pickle from older
-    # classes must never be unpickled into newer ones.
-    here = Path(__file__).parent
-    code = " ".join(str((here / name).stat().st_mtime_ns) for name in ("bank.py", "cards.py"))
-    digest = hashlib.sha256(f"format {CARD_FORMAT_VERSION} code {code}".encode())
-    for folder in folders:
-        digest.update(f"\0{folder.resolve()}".encode())
-        for path in sorted(folder.glob("*/*.y*ml")) + sorted(folder.glob("*.yaml")):
-            stat = path.stat()
-            digest.update(f"\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:32]
-
-
-def _cache_file(cache: Path, folders: Sequence[Path]) -> Path:
-    import hashlib
-
-    which = hashlib.sha256("\0".join(str(f.resolve()) for f in folders).encode()).hexdigest()[:16]
-    return cache / f"bank-{which}.pickle"
-
-
-def load_cached(folders: Sequence[Path], cache: Path) -> Bank | None:
-    import pickle
-
-    try:
-        fingerprint = _fingerprint(folders)
-        with open(_cache_file(cache, folders), "rb") as f:
-            stored_fingerprint, bank = pickle.load(f)
-    except Exception:  # noqa: BLE001 - any unreadable cache is only a slower start
-        # A missing, stale or unreadable cache is only a slower start.
-        return None
-    return bank if stored_fingerprint == fingerprint and isinstance(bank, Bank) else None
-
-
-def save_cached(bank: Bank, cache: Path) -> None:
-    import os
-    import pickle
-    import tempfile
-
-    temp = None
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        target = _cache_file(cache, bank.folders)
-        fd, temp = tempfile.mkstemp(dir=cache, prefix=".bank-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump((_fingerprint(bank.folders), bank), f, protocol=pickle.HIGHEST_PROTOCOL)
-        # Atomic, so a concurrent reader sees the old cache or the new one, never half.
-        os.replace(temp, target)
-    except Exception:  # noqa: BLE001 - a cache that cannot be written must never stop a lookup
-        # Not being able to cache (read-only home, full disk) must never stop a lookup.
-        if temp and os.path.exists(temp):
-            os.unlink(temp)
+    return Bank(open_index(bank_dirs(extra), cache))
 
 
 class BankProblems(BankError):

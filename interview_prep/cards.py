@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 CARD_FORMAT_VERSION = 2
 
@@ -112,3 +113,65 @@ class Card:
     @property
     def linked_follow_ups(self) -> tuple[FollowUp, ...]:
         return tuple(f for f in self.follow_ups if f.card)
+
+
+# ---------------------------------------------------------------------------
+# A card as plain data, for the bank index (JSON, never pickle: nothing read
+# back from a cache may run code).
+
+
+def card_to_data(card: Card) -> dict[str, object]:
+    return {
+        "id": card.id,
+        "title": card.title,
+        "topic": card.topic,
+        "tier": card.tier.value,
+        "question": card.question,
+        "short_answer": card.short_answer,
+        "key_points": [[p.point, list(p.keywords), list(p.contradicts)] for p in card.key_points],
+        "aliases": list(card.aliases),
+        "tags": list(card.tags),
+        "intuition": card.intuition,
+        "math": card.math,
+        "worked_example": card.worked_example,
+        "snippet": [card.snippet.code, card.snippet.output] if card.snippet else None,
+        "follow_ups": [[f.question, f.card] for f in card.follow_ups],
+        "common_mistakes": [[m.mistake, m.correction, list(m.signals)] for m in card.common_mistakes],
+        "related": list(card.related),
+        "answers": (
+            [list(card.answers.good), [[w.text, w.mistake] for w in card.answers.wrong]]
+            if card.answers
+            else None
+        ),
+        "lines": card.lines,
+    }
+
+
+def card_from_data(data: dict[str, Any], path: Path) -> Card:
+    """The inverse of card_to_data. Raises KeyError, TypeError or ValueError on anything else."""
+    snippet, answers = data["snippet"], data["answers"]
+    return Card(
+        id=str(data["id"]),
+        title=str(data["title"]),
+        topic=str(data["topic"]),
+        tier=Tier(data["tier"]),
+        question=str(data["question"]),
+        short_answer=str(data["short_answer"]),
+        key_points=tuple(KeyPoint(str(p), tuple(k), tuple(c)) for p, k, c in data["key_points"]),
+        aliases=tuple(data["aliases"]),
+        tags=tuple(data["tags"]),
+        intuition=str(data["intuition"]),
+        math=str(data["math"]),
+        worked_example=str(data["worked_example"]),
+        snippet=Snippet(str(snippet[0]), str(snippet[1])) if snippet else None,
+        follow_ups=tuple(FollowUp(str(q), c) for q, c in data["follow_ups"]),
+        common_mistakes=tuple(Mistake(str(m), str(c), tuple(s)) for m, c, s in data["common_mistakes"]),
+        related=tuple(data["related"]),
+        answers=(
+            GradingExamples(tuple(answers[0]), tuple(WrongExample(str(t), int(n)) for t, n in answers[1]))
+            if answers
+            else None
+        ),
+        path=path,
+        lines={str(k): int(v) for k, v in data["lines"].items()},
+    )

@@ -94,9 +94,10 @@ def check_bank(
         else:
             refused[folder] = refused.get(folder, 0) + 1
     results: dict[str, SnippetCheck] = {}
-    # Threads are enough: each one waits on its own child process.
-    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
-        futures = {pool.submit(run_snippet, _code(card), timeout=timeout): card for card in cards}
+    workers = WorkerPool(min(jobs or default_jobs(), max(1, len(cards))) if cards else 0)
+    # Threads are enough: each one waits on its own worker's child.
+    with workers, ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+        futures = {pool.submit(workers.run, _code(card), timeout=timeout): card for card in cards}
         try:
             for future in as_completed(futures):
                 card = futures[future]
@@ -117,6 +118,35 @@ def check_bank(
         for folder, count in refused.items()
     )
     return CheckReport(bank, ordered, check_grading(bank, chosen), not_run)
+
+
+class WorkerPool:
+    """`size` warm snippet workers, each lent to one thread at a time."""
+
+    def __init__(self, size: int):
+        import queue
+
+        from .runner import SnippetWorker
+
+        self._workers = [SnippetWorker() for _ in range(size)]
+        self._free: queue.Queue[SnippetWorker] = queue.Queue()
+        for worker in self._workers:
+            worker.start()
+            self._free.put(worker)
+
+    def run(self, code: str, *, timeout: float) -> RunResult:
+        worker = self._free.get()
+        try:
+            return worker.run(code, timeout=timeout)
+        finally:
+            self._free.put(worker)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self._workers:
+            worker.close()
 
 
 def _code(card: Card) -> str:

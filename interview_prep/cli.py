@@ -153,6 +153,12 @@ def _error(message: str) -> None:
         typer.echo(for_terminal(f"{prefix}{line}"), err=True)
 
 
+def _warn(message: str) -> None:
+    from .textsafe import for_terminal
+
+    typer.echo(for_terminal(f"prep: warning: {message}"), err=True)
+
+
 def _shorten(message: str) -> str:
     """A broken bank can hold hundreds of problems; `prep check` is where to read them all."""
     lines = message.splitlines()
@@ -256,11 +262,18 @@ def main(
 # Helpers: where the bank and the store come from, finding one card
 
 
-def _bank(extra: list[Path] | None) -> Bank:
+def _bank(extra: list[Path] | None, data_dir: Path | None = None) -> Bank:
+    """The bank from its index; cards with problems are skipped with one line on stderr."""
     from .bank import open_bank
-    from .paths import cache_dir
+    from .index import remove_old_pickles
+    from .paths import cache_dir, resolve_data_dir
 
-    return open_bank(extra or [], cache=cache_dir())
+    remove_old_pickles(resolve_data_dir(data_dir))
+    bank = open_bank(extra or [], cache=cache_dir(data_dir))
+    note = bank.skipped_note()
+    if note:
+        _warn(note)
+    return bank
 
 
 def _find(bank: Bank, query: str, command: str) -> Card:
@@ -317,8 +330,13 @@ def _study(
     from .session import StudySession
     from .terminal import TerminalIO, console, interactive
 
+    from .runner import SnippetWorker
+
     out = console()
     io = TerminalIO(out, interactive=interactive())
+    # One warm worker for the session: it imports numpy while the user reads
+    # the first question, and a snippet run (`r`) then costs a fork.
+    worker = SnippetWorker()
     session = StudySession(
         cards,
         bank,
@@ -330,8 +348,11 @@ def _study(
         now=now,
         clock=stopwatch,
         may_run=_policy(bank).refusal,
+        run_snippet=worker.run,
     )
-    result = session.run()
+    with worker:
+        worker.start()
+        result = session.run()
     out.print(render.session_summary(result))
     if result.ended is Ended.INTERRUPTED:
         raise typer.Exit(ExitCode.INTERRUPTED)
@@ -375,7 +396,7 @@ def quiz(
     from .domain import Mode
     from .planning import plan_quiz
 
-    cards = _bank(bank)
+    cards = _bank(bank, data_dir)
     chosen = cards.choose(topic or [], tier or [], tag or [])
     plan = plan_quiz(chosen, n, _order(order), seed, one_topic=bool(topic))
     with _store(data_dir) as store:
@@ -433,7 +454,7 @@ def drill(
     from .planning import plan_drill, today_window
     from .terminal import console
 
-    cards = _bank(bank)
+    cards = _bank(bank, data_dir)
     chosen = cards.choose(topic or [], tier or [])
     moment = now()
     with _store(data_dir) as store:
@@ -465,7 +486,7 @@ def stats(
     from .stats import summary
     from .terminal import console
 
-    cards = _bank(bank)
+    cards = _bank(bank, data_dir)
     chosen = cards.choose(topic or [])
     with _store(data_dir) as store:
         figures = summary(chosen, store.reviews(), store.memories(), now(), weeks=weeks, days=days)
@@ -488,6 +509,7 @@ def explain(
     ] = True,
     timeout: TimeoutOption = 10.0,
     bank: BankOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Show one card in full and run its worked example live.
 
@@ -498,23 +520,30 @@ def explain(
       prep explain huberr --no-run
     """
     from . import render
-    from .runner import run_snippet
+    from .index import fresh_snippet
+    from .runner import start_snippet
     from .terminal import console, with_status
 
-    cards = _bank(bank)
+    cards = _bank(bank, data_dir)
     card = _find(cards, query, "explain")
     refusal = _policy(cards).refusal(card)
+    waiting = None
+    if run and card.snippet and not refusal:
+        # The code comes from the card file itself, never from the index,
+        # and starts now so that it runs while the card is drawn.
+        snippet = fresh_snippet(card)
+        if snippet is None:
+            raise PrepError(f"{card.path}: the card changed and is no longer valid; see: prep check")
+        waiting = start_snippet(snippet.code, timeout=timeout)
     out = console()
     out.print(render.card_top(card))
     if card.snippet:
-        code = card.snippet.code
         out.print(render.snippet_code(card))
         if run and refusal:
             out.print(render.stored_output(card))
             out.print(f"  {refusal[0].upper()}{refusal[1:]}.", style="yellow", markup=False)
-        elif run:
-            result = with_status(out, "running the snippet…", lambda: run_snippet(code, timeout=timeout))
-            out.print(render.run_output(card, result))
+        elif waiting is not None:
+            out.print(render.run_output(card, with_status(out, "running the snippet…", waiting)))
         else:
             out.print(render.stored_output(card))
     out.print(render.card_bottom(card))
@@ -531,6 +560,7 @@ def grade(
     ] = None,
     as_json: JsonOption = False,
     bank: BankOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Assess an answer: key points covered, missed or contradicted, mistakes caught.
 
@@ -547,7 +577,7 @@ def grade(
     from .grading import assess, bank_vocabulary
     from .terminal import TerminalIO, console
 
-    cards = _bank(bank)
+    cards = _bank(bank, data_dir)
     card = _find(cards, card_id, "grade")
     out = console()
     if answer is None and sys.stdin.isatty():
@@ -570,6 +600,7 @@ def search_cards(
     ] = 10,
     json_out: JsonOption = False,
     bank: BankOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Find the cards that answer a question, best match first.
 
@@ -582,7 +613,7 @@ def search_cards(
     from .search import search
     from .terminal import console
 
-    hits = search(_bank(bank), text, limit=limit)
+    hits = search(_bank(bank, data_dir), text, limit=limit)
     if json_out:
         _print_json(render.hits_json(hits))
         return
@@ -599,6 +630,7 @@ def list_cards(
     tier: TierOption = None,
     json_out: JsonOption = False,
     bank: BankOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """List cards, optionally only some topics or tiers.
 
@@ -610,7 +642,7 @@ def list_cards(
     from . import render
     from .terminal import console
 
-    cards = _bank(bank)
+    cards = _bank(bank, data_dir)
     chosen = cards.choose(topic or [], tier or [], allow_none=True)
     if json_out:
         _print_json(render.cards_json(chosen))
@@ -622,7 +654,7 @@ def list_cards(
 
 
 @app.command()
-def topics(bank: BankOption = None) -> None:
+def topics(bank: BankOption = None, data_dir: DataDirOption = None) -> None:
     """Count the cards in each topic and tier.
 
     \b
@@ -632,7 +664,7 @@ def topics(bank: BankOption = None) -> None:
     from . import render
     from .terminal import console
 
-    console().print(render.topics_table(list(_bank(bank))))
+    console().print(render.topics_table(list(_bank(bank, data_dir))))
 
 
 @app.command("run")
@@ -640,6 +672,7 @@ def run_card(
     card_id: CardArgument,
     timeout: TimeoutOption = 10.0,
     bank: BankOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Run one card's snippet and compare it with the stored output.
 
@@ -651,18 +684,25 @@ def run_card(
       prep run bce-from-logits --timeout 30
     """
     from . import render
+    import dataclasses
+
+    from .index import fresh_snippet
     from .runner import outputs_match, run_snippet
     from .terminal import console
     from .textsafe import for_terminal
 
-    cards = _bank(bank)
+    cards = _bank(bank, data_dir)
     card = _find(cards, card_id, "run")
     if not card.snippet:
         raise PrepError(f"card {card.id!r} has no snippet to run")
     refusal = _policy(cards).refusal(card)
     if refusal:
         raise PrepError(refusal)
-    result = run_snippet(card.snippet.code, timeout=timeout)
+    snippet = fresh_snippet(card)
+    if snippet is None:
+        raise PrepError(f"{card.path}: the card changed and is no longer valid; see: prep check")
+    card = dataclasses.replace(card, snippet=snippet)
+    result = run_snippet(snippet.code, timeout=timeout)
     sys.stdout.write(for_terminal(result.stdout))
     sys.stdout.flush()
     console(stderr=True).print(render.run_verdict(card, result))
@@ -697,6 +737,7 @@ def check(
         float, typer.Option(help="Seconds each snippet may run.", callback=_seconds, max=3600)
     ] = 10.0,
     bank: BankOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Validate every card, grade its example answers, run its snippet.
 

@@ -1,4 +1,4 @@
-"""Where prep keeps the user's files: progress, and a cache of the parsed bank."""
+"""Where prep keeps the user's files: progress in the data folder, the bank index in the cache folder."""
 
 from __future__ import annotations
 
@@ -25,4 +25,9 @@ def resolve_data_dir(override: Path | None = None) -> Path:
 
 
 def cache_dir(data_dir: Path | None = None) -> Path:
-    return resolve_data_dir(data_dir) / "cache"
+    """Where the bank index lives: the user cache folder, or `cache` under PREP_HOME / --data-dir."""
+    if data_dir is not None or os.environ.get(HOME_ENV):
+        return resolve_data_dir(data_dir) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("prep"))

@@ -21,7 +21,9 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 1024
@@ -210,20 +212,23 @@ def run_snippet(
             _close_pipes(proc)
             proc.wait()
             _kill_marked(token)
-    seconds = time.monotonic() - start
+    return _result(outcome, proc.returncode, time.monotonic() - start)
+
+
+def _result(outcome: _Collected, returncode: int | None, seconds: float) -> RunResult:
     stdout = outcome.stdout.decode("utf-8", errors="replace")
     stderr = outcome.stderr.decode("utf-8", errors="replace")
     if outcome.timed_out:
         verdict = Verdict.TIMEOUT
     elif outcome.cut:
         verdict = Verdict.OUTPUT_LIMIT
-    elif proc.returncode != 0 and _looks_out_of_memory(stderr, proc.returncode):
+    elif returncode != 0 and _looks_out_of_memory(stderr, returncode or 0):
         verdict = Verdict.MEMORY
-    elif proc.returncode != 0:
+    elif returncode != 0:
         verdict = Verdict.ERROR
     else:
         verdict = Verdict.OK
-    return RunResult(verdict, stdout, stderr, proc.returncode, seconds)
+    return RunResult(verdict, stdout, stderr, returncode, seconds)
 
 
 @dataclass
@@ -235,6 +240,13 @@ class _Collected:
 
 
 def _collect(proc: subprocess.Popen[bytes], deadline: float, max_output: int) -> _Collected:
+    assert proc.stdout is not None and proc.stderr is not None
+    return _collect_fds(proc.stdout.fileno(), proc.stderr.fileno(), proc.poll, deadline, max_output)
+
+
+def _collect_fds(
+    out_fd: int, err_fd: int, ended: Callable[[], int | None], deadline: float, max_output: int
+) -> _Collected:
     """Read both pipes until the snippet ends and its pipes close, or the deadline passes.
 
     One loop over a selector rather than a thread per pipe: a reader thread
@@ -243,9 +255,8 @@ def _collect(proc: subprocess.Popen[bytes], deadline: float, max_output: int) ->
     import selectors
     import time
 
-    assert proc.stdout is not None and proc.stderr is not None
     got = _Collected()
-    buffers = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
+    buffers = {out_fd: bytearray(), err_fd: bytearray()}
     selector = selectors.DefaultSelector()
     for fd in buffers:
         os.set_blocking(fd, False)
@@ -257,7 +268,7 @@ def _collect(proc: subprocess.Popen[bytes], deadline: float, max_output: int) ->
             if now >= deadline:
                 got.timed_out = True
                 break
-            if exited_at is None and proc.poll() is not None:
+            if exited_at is None and ended() is not None:
                 exited_at = now
             if exited_at is not None and now - exited_at > _PIPE_GRACE:
                 break  # someone else still holds the pipe: stop waiting for it
@@ -278,8 +289,8 @@ def _collect(proc: subprocess.Popen[bytes], deadline: float, max_output: int) ->
                 break  # a runaway printer: stop it now
     finally:
         selector.close()
-    got.stdout = bytes(buffers[proc.stdout.fileno()])
-    got.stderr = bytes(buffers[proc.stderr.fileno()])
+    got.stdout = bytes(buffers[out_fd])
+    got.stderr = bytes(buffers[err_fd])
     return got
 
 
@@ -330,3 +341,348 @@ def _looks_out_of_memory(stderr: str, returncode: int) -> bool:
         or "Cannot allocate memory" in stderr
         or returncode in (-9,)
     )
+
+
+# ---------------------------------------------------------------------------
+# The warm worker: one interpreter that has imported numpy forks a child per
+# snippet, so a session's snippets skip the interpreter start and the import.
+#
+# The worker is a fresh `python -s` with the snippet environment (never a fork
+# of prep: nothing of prep's memory is in it). prep sends it a request and the
+# write ends of two pipes over a Unix socket; the worker forks, the child
+# takes the pipes as its stdout and stderr and keeps every guarantee above
+# (its own process group, the caps, an empty folder, no stdin), and prep
+# reads the pipes with the same loop and limits as a cold run. The worker is
+# a child subreaper, so a grandchild that leaves the group comes back to it
+# and is killed when the snippet ends.
+
+_WORKER = """\
+import json, os, resource, signal, socket, sys, traceback
+try:
+    import numpy  # noqa: F401  (the point of the worker: imported once)
+except ImportError:
+    pass
+try:
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: die with prep
+    del ctypes, libc
+except (OSError, AttributeError):
+    pass
+extra = int(sys.argv[1])
+channel = socket.socket(fileno=0)
+os.dup2(os.open(os.devnull, os.O_RDWR), 1)
+
+def run_child(request, out, err):
+    os.setsid()
+    channel.close()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+        signal.signal(signum, signal.SIG_DFL)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    for fd in (null, out, err):
+        os.close(fd)
+    os.chdir(request["workdir"])
+    os.environ["HOME"] = request["workdir"]
+    os.environ[request["token_name"]] = request["token"]
+    cap = request["cap"]
+    if cap:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    try:
+        mine = sum(1 for p in os.listdir("/proc") if p.isdigit() and os.stat("/proc/" + p).st_uid == os.getuid())
+        limit = mine + extra
+        hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_NPROC, (limit, hard))
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.argv = ["<snippet>"]
+    status = 0
+    try:
+        exec(compile(request["code"], "<snippet>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            status = 0
+        elif isinstance(code, int):
+            status = code & 0xFF
+        else:
+            print(code, file=sys.stderr)
+            status = 1
+    except BaseException as exc:
+        traceback.print_exception(type(exc), exc, exc.__traceback__.tb_next)
+        status = 1
+    try:
+        sys.stdout.flush()
+    except BaseException:
+        status = status or 120
+    try:
+        sys.stderr.flush()
+    except BaseException:
+        pass
+    os._exit(status)
+
+def reap_strays(me):
+    # Whatever the snippet left behind came back to us (subreaper): kill it.
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == me:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+
+me = os.getpid()
+channel.sendall(b"ready\\n")
+while True:
+    try:
+        message, fds, _, _ = socket.recv_fds(channel, 1 << 20, 2)
+    except OSError:
+        break
+    if not message:
+        break
+    request = json.loads(message)
+    out, err = fds
+    pid = os.fork()
+    if pid == 0:
+        run_child(request, out, err)
+    os.close(out)
+    os.close(err)
+    channel.sendall(json.dumps({"pid": pid}).encode() + b"\\n")
+    _, status = os.waitpid(pid, 0)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    reap_strays(me)
+    code = os.waitstatus_to_exitcode(status)
+    channel.sendall(json.dumps({"status": code}).encode() + b"\\n")
+"""
+
+
+class WorkerGone(Exception):
+    """The warm worker died or could not start; the caller runs the snippet cold."""
+
+
+class SnippetWorker:
+    """A warm interpreter that runs snippets by forking. Use as a context manager.
+
+    `run` has `run_snippet`'s signature and guarantees. If the worker cannot
+    start (no fork, no fd passing) or dies, the snippet runs cold instead,
+    and a new worker is started for the next one.
+    """
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._channel: object = None
+        self._home: tempfile.TemporaryDirectory[str] | None = None
+        self._reader: object = None
+        self.usable = hasattr(os, "fork") and hasattr(__import__("socket"), "send_fds")
+
+    def __enter__(self) -> SnippetWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the worker now (it imports numpy while the caller does other work)."""
+        if self.usable and self._proc is None:
+            try:
+                self._spawn()
+            except (OSError, WorkerGone):
+                self.close()
+                self.usable = False
+
+    def _spawn(self) -> None:
+        import secrets
+        import socket
+
+        self._home = tempfile.TemporaryDirectory(prefix="prep-worker-")
+        ours, theirs = socket.socketpair()
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-s", "-c", _WORKER, str(_EXTRA_PROCESSES)],
+                cwd=self._home.name,
+                env=child_environment(secrets.token_hex(8), self._home.name),
+                stdin=theirs.fileno(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        finally:
+            theirs.close()
+        self._channel = ours
+        self._reader = ours.makefile("rb")
+        self._ready = False
+
+    def _line(self, deadline: float) -> bytes:
+        import socket
+        import time
+
+        channel = self._channel
+        assert isinstance(channel, socket.socket)
+        channel.settimeout(max(0.001, deadline - time.monotonic()))
+        try:
+            line = self._reader.readline()  # type: ignore[attr-defined]
+        except (OSError, TimeoutError):
+            raise WorkerGone from None
+        if not line:
+            raise WorkerGone
+        return bytes(line)
+
+    def run(
+        self,
+        code: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+        max_output: int = DEFAULT_MAX_OUTPUT,
+    ) -> RunResult:
+        if not self.usable:
+            return run_snippet(code, timeout=timeout, memory_mb=memory_mb, max_output=max_output)
+        self.start()
+        sent: list[bool] = []
+        try:
+            return self._run(code, timeout, memory_mb, max_output, sent)
+        except WorkerGone:
+            # A dead worker is replaced by the next run.
+            self.close()
+            if not sent:
+                # It died before it saw this snippet: run it the slow way.
+                return run_snippet(code, timeout=timeout, memory_mb=memory_mb, max_output=max_output)
+            # The snippet ended the process running it. Never run it again
+            # cold: there, the same code would end prep itself.
+            return RunResult(Verdict.ERROR, "", "the snippet killed the process that ran it\n", None, 0.0)
+
+    def _run(self, code: str, timeout: float, memory_mb: int, max_output: int, sent: list[bool]) -> RunResult:
+        import json
+        import secrets
+        import socket
+        import time
+
+        channel = self._channel
+        assert isinstance(channel, socket.socket) and self._proc is not None
+        start = time.monotonic()
+        if not self._ready:
+            # The first run waits for numpy's import; that is the cold cost
+            # paid once, and it does not count against the snippet's time.
+            if self._line(start + 60.0) != b"ready\n":
+                raise WorkerGone
+            self._ready = True
+            start = time.monotonic()
+        token = secrets.token_hex(8)
+        out_read, out_write = os.pipe()
+        err_read, err_write = os.pipe()
+        pid: int | None = None
+        with tempfile.TemporaryDirectory(prefix="prep-snippet-") as workdir:
+            try:
+                request = {
+                    "code": code,
+                    "cap": memory_mb * 1024 * 1024 if memory_mb else 0,
+                    "workdir": workdir,
+                    "token": token,
+                    "token_name": _TOKEN_VARIABLE,
+                }
+                try:
+                    socket.send_fds(channel, [json.dumps(request).encode()], [out_write, err_write])
+                except OSError:
+                    raise WorkerGone from None
+                finally:
+                    os.close(out_write)
+                    os.close(err_write)
+                sent.append(True)
+                pid = int(json.loads(self._line(start + 10.0))["pid"])
+                _LIVE_GROUPS.add(pid)
+                status: list[int] = []
+
+                def ended() -> int | None:
+                    if not status:
+                        channel.setblocking(False)
+                        try:
+                            peek = channel.recv(1, socket.MSG_PEEK)
+                        except BlockingIOError:
+                            return None
+                        except OSError:
+                            raise WorkerGone from None
+                        finally:
+                            channel.setblocking(True)
+                        if not peek:
+                            raise WorkerGone
+                        status.append(int(json.loads(self._line(time.monotonic() + 5.0))["status"]))
+                    return status[0]
+
+                outcome = _collect_fds(out_read, err_read, ended, start + timeout, max_output)
+                if pid is not None:
+                    _kill_group(pid)
+                if not status:
+                    status.append(int(json.loads(self._line(time.monotonic() + 5.0))["status"]))
+            finally:
+                if pid is not None:
+                    _kill_group(pid)
+                    _LIVE_GROUPS.discard(pid)
+                os.close(out_read)
+                os.close(err_read)
+                _kill_marked(token)
+        seconds = time.monotonic() - start
+        return _result(outcome, status[0], seconds)
+
+    def close(self) -> None:
+        import socket
+
+        if isinstance(self._channel, socket.socket):
+            self._channel.close()
+        self._channel = None
+        if self._proc is not None:
+            _kill_group(self._proc.pid)
+            self._proc.wait()
+            self._proc = None
+        if self._home is not None:
+            self._home.cleanup()
+            self._home = None
+
+
+def start_snippet(code: str, **limits: Any) -> Callable[[], RunResult]:
+    """Start a cold run now, in a thread; the returned function waits for its result.
+
+    `prep explain` starts its snippet before drawing the card, so the two overlap.
+    """
+    import threading
+
+    box: list[RunResult | BaseException] = []
+
+    def work() -> None:
+        try:
+            box.append(run_snippet(code, **limits))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiter
+            box.append(exc)
+
+    thread = threading.Thread(target=work, name="prep-snippet", daemon=True)
+    thread.start()
+
+    def wait() -> RunResult:
+        while thread.is_alive():
+            thread.join(0.05)  # in slices, so Ctrl-C still reaches the main thread
+        result = box[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    return wait

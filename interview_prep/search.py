@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from .bank import Bank, normalise_name
@@ -14,9 +13,6 @@ from .text import search_stem, words
 NAME_MATCH_CUTOFF = 0.8
 # Names scoring within this of the best are "equally good" and make a query ambiguous.
 TIE_MARGIN = 0.02
-
-# Field weights for free-text search: a hit in a card's names says more than one in its prose.
-FIELD_WEIGHTS = {"title": 3.0, "aliases": 3.0, "tags": 2.0, "question": 1.5, "short_answer": 1.0}
 
 STOPWORDS = frozenset(
     [
@@ -104,8 +100,9 @@ def find_card(bank: Bank, query: str) -> Card | Ambiguous:
     wanted = normalise_name(query)
     if not wanted:
         raise LookupFailed("give the id, alias or title of a card, for example: prep explain mse")
-    if wanted in bank.names:
-        return bank.cards[bank.names[wanted]]
+    exact = bank.named(wanted)
+    if exact is not None:
+        return exact
 
     import difflib
 
@@ -137,7 +134,7 @@ def _shell_quote(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Free-text search: BM25 over weighted fields.
+# Free-text search: SQLite FTS5 over pre-normalised text (see index.py).
 
 
 def terms(text: str) -> list[str]:
@@ -152,50 +149,24 @@ class Hit:
     score: float
 
 
-def _card_terms(card: Card) -> dict[str, float]:
-    bag: dict[str, float] = {}
-    fields = {
-        "title": card.title,
-        "aliases": " ".join(card.aliases + (card.id,)),
-        "tags": " ".join(card.tags),
-        "question": card.question,
-        "short_answer": card.short_answer,
-    }
-    for name, text in fields.items():
-        for term in terms(text):
-            bag[term] = bag.get(term, 0.0) + FIELD_WEIGHTS[name]
-    return bag
-
-
 def search(bank: Bank, text: str, limit: int = 10) -> list[Hit]:
-    """Cards ranked by how well they answer `text`, best first (BM25 scores; higher is better)."""
-    query = terms(text)
-    if not query:
-        return []
-    docs = {card.id: _card_terms(card) for card in bank}
-    if not docs:
-        return []
-    lengths = {cid: sum(bag.values()) for cid, bag in docs.items()}
-    average = sum(lengths.values()) / len(lengths)
-    n = len(docs)
-    k1, b = 1.2, 0.75
-    raw: dict[str, float] = {}
-    for term in set(query):
-        holders = [cid for cid, bag in docs.items() if term in bag]
-        if not holders:
-            continue
-        idf = math.log(1 + (n - len(holders) + 0.5) / (len(holders) + 0.5))
-        for cid in holders:
-            tf = docs[cid][term]
-            norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[cid] / average))
-            raw[cid] = raw.get(cid, 0.0) + idf * norm
-    # A query that names a card outright should put that card first.
-    named = normalise_name(text)
-    if named in bank.names:
-        top = max(raw.values(), default=1.0)
-        raw[bank.names[named]] = top * 1.5
-    if not raw:
-        return []
-    hits = [Hit(bank.cards[cid], score) for cid, score in raw.items()]
-    hits.sort(key=lambda h: (-h.score, h.card.id))
-    return hits[:limit]
+    """Cards ranked by how well they answer `text`, best first (higher scores are better).
+
+    Raises LookupFailed when this Python's SQLite lacks full-text search.
+    """
+    from .index import NoFullTextSearch
+
+    try:
+        ranked = bank.index.search(terms(text), limit)
+    except NoFullTextSearch:
+        raise LookupFailed(
+            "search needs SQLite's FTS5, and this Python's sqlite3 was built without it"
+        ) from None
+    # A query that names a card outright puts that card first.
+    named = bank.named(text)
+    if named is not None:
+        top = ranked[0][1] if ranked else 1.0
+        ranked = [(named.id, top * 1.5)] + [(i, s) for i, s in ranked if i != named.id]
+        ranked = ranked[:limit]
+    cards = bank.cards.load([card_id for card_id, _ in ranked])
+    return [Hit(cards[card_id], score) for card_id, score in ranked if card_id in cards]

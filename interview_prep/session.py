@@ -245,10 +245,19 @@ class StudySession:
         if refusal:
             self.io.message(refusal[0].upper() + refusal[1:] + ".")
             return
+        import dataclasses
+
+        from .index import fresh_snippet
         from .runner import run_snippet
 
+        # The code comes from the card file itself, never from the index.
+        snippet = fresh_snippet(card)
+        if snippet is None:
+            self.io.message("This card's file changed and is no longer valid; see: prep check.")
+            return
         run = self.run_snippet or run_snippet
-        self.io.snippet_result(card, run(card.snippet.code, timeout=self.snippet_timeout))
+        result = run(snippet.code, timeout=self.snippet_timeout)
+        self.io.snippet_result(dataclasses.replace(card, snippet=snippet), result)
 
     def _follow_up(self, card: Card, position: int, depth: int) -> None:
         linked = [f for f in card.linked_follow_ups if self.bank.get(f.card or "")]

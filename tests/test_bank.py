@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from interview_prep.bank import BankProblems, bank_dirs, load_bank, open_bank, packaged_bank_dir
+from interview_prep.bank import bank_dirs, load_bank, open_bank, packaged_bank_dir
 from interview_prep.cards import Tier
 from interview_prep.errors import BankError
 
@@ -100,12 +100,12 @@ def test_bad_card_gives_one_located_problem(case):
     assert re.search(pattern, message), message
 
 
-def test_open_bank_raises_with_every_problem(monkeypatch):
+def test_open_bank_skips_bad_cards_and_lists_every_problem(monkeypatch, tmp_path):
     monkeypatch.setenv("PREP_BANK", str(BAD_BANKS / "bad-tier"))
-    with pytest.raises(BankProblems) as caught:
-        open_bank([BAD_BANKS / "unknown-field"])
-    mine = [p for p in caught.value.problems if str(BAD_BANKS) in str(p.path)]
+    bank = open_bank([BAD_BANKS / "unknown-field"], cache=tmp_path / "cache")
+    mine = [p for p in bank.problems if str(BAD_BANKS) in str(p.path)]
     assert len(mine) == 2
+    assert "mse" in bank.cards and len(bank) > 100  # the good cards still load
 
 
 def test_user_card_clashing_with_a_packaged_id_names_both_files(tmp_path):
@@ -141,35 +141,3 @@ def test_readme_example_is_the_shipped_card():
     readme = (packaged_bank_dir() / "README.md").read_text(encoding="utf-8")
     example = readme.split("## A full example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     assert example == (packaged_bank_dir() / "loss" / "mse.yaml").read_text(encoding="utf-8")
-
-
-def test_the_parsed_bank_is_cached_until_a_card_changes(tmp_path):
-    import shutil
-    import time
-
-    from interview_prep.bank import load_cached, save_cached
-
-    folder = tmp_path / "bank"
-    shutil.copytree(GOOD_BANK, folder)
-    cache = tmp_path / "cache"
-    assert load_cached([folder], cache) is None
-
-    bank = load_bank([folder])
-    save_cached(bank, cache)
-    cached = load_cached([folder], cache)
-    assert cached is not None and list(cached.cards) == list(bank.cards)
-    assert cached.get("toy-mean").snippet == bank.get("toy-mean").snippet
-
-    card = folder / "toy" / "toy-mean.yaml"
-    time.sleep(0.01)
-    card.write_text(card.read_text().replace("The mean as a best guess", "The mean, edited"))
-    assert load_cached([folder], cache) is None
-
-
-def test_a_broken_cache_file_is_ignored(tmp_path):
-    from interview_prep.bank import _cache_file, load_cached
-
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    _cache_file(cache, [GOOD_BANK]).write_bytes(b"not a pickle")
-    assert load_cached([GOOD_BANK], cache) is None

@@ -1,0 +1,611 @@
+"""The bank index: every card file parsed once, kept in SQLite, re-parsed only when it changes.
+
+One row per card file (path, size, modification time, content hash, and the
+parsed card as JSON), the names a card answers to, the problems found, and a
+full-text (FTS5) table for search. It is a cache, in the user cache folder:
+
+- nothing in it is executable (JSON, never pickle), and a snippet is never
+  run from it: `fresh_snippet` reads the card file again;
+- a stale, corrupt or foreign index (another prep version or schema, another
+  owner, writable by others, not SQLite at all) is rebuilt, never trusted;
+- a cache folder that cannot be written never blocks a command: the index is
+  then built in memory for this command alone.
+
+Bad cards do not stop the good ones: each file's problems are recorded with
+it, and the cards that have none are usable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .cards import Card, Snippet, Tier, card_from_data, card_to_data
+from .errors import CardError
+
+# Bump when the tables or what a row holds change; an index of another
+# schema or another prep version is rebuilt.
+SCHEMA_VERSION = 1
+# Files parsed in one process before a first build is worth a pool.
+_PARALLEL_FROM = 300
+# A file modified this close to the last scan may change again within the
+# same mtime tick without its size changing: hash it again next time.
+_RACY_NS = 2_000_000_000
+
+# Per-field weights for search: names first, then the question, tags, the answer.
+SEARCH_COLUMNS = ("names", "title", "question", "tags", "answer")
+SEARCH_WEIGHTS = (10.0, 8.0, 2.0, 1.5, 1.0)
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE file (
+    path TEXT PRIMARY KEY,
+    folder INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    problems TEXT NOT NULL
+);
+CREATE TABLE card (
+    rowid INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE REFERENCES file(path) ON DELETE CASCADE,
+    ord TEXT NOT NULL,
+    id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    tier INTEGER NOT NULL,
+    tags TEXT NOT NULL,
+    cross TEXT NOT NULL,
+    vocabulary TEXT NOT NULL,
+    data TEXT NOT NULL,
+    usable INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX card_id ON card(id);
+CREATE INDEX card_list ON card(usable, topic, tier, id);
+CREATE TABLE name (name TEXT NOT NULL, card_id TEXT NOT NULL);
+CREATE INDEX name_name ON name(name);
+CREATE TABLE cross_problem (path TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL);
+"""
+_FTS_SCHEMA = "CREATE VIRTUAL TABLE search USING fts5({}, tokenize = 'unicode61')".format(
+    ", ".join(SEARCH_COLUMNS)
+)
+
+
+class NoFullTextSearch(Exception):
+    """This Python's sqlite3 was built without FTS5."""
+
+
+@dataclass(frozen=True)
+class CardSummary:
+    """What lists, filters and plans need of a card, without loading it whole."""
+
+    id: str
+    title: str
+    topic: str
+    tier: Tier
+    tags: tuple[str, ...]
+
+
+def index_path(cache: Path, folders: Sequence[Path]) -> Path:
+    import hashlib
+
+    which = "\0".join(str(f.resolve()) for f in folders)
+    return cache / f"bank-{hashlib.sha256(which.encode()).hexdigest()[:16]}.sqlite3"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("interview-prep")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def has_fts5(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.probe USING fts5(x)")
+        conn.execute("DROP TABLE temp.probe")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Opening: a trusted file, or a fresh one, or memory
+
+
+def _open_file(path: Path, meta: dict[str, str]) -> sqlite3.Connection | None:
+    """The index at `path` if it is ours and current; else a new empty one there; None if unwritable."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if path.exists() or path.is_symlink():
+        conn = _trusted(path, meta)
+        if conn is not None:
+            return conn
+        try:
+            for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+                if stale.exists() or stale.is_symlink():
+                    stale.unlink()
+        except OSError:
+            return None
+    try:
+        conn = sqlite3.connect(path, isolation_level=None)
+        os.chmod(path, 0o600)
+        _create(conn, meta)
+    except (sqlite3.Error, OSError):
+        return None
+    return conn
+
+
+def _trusted(path: Path, meta: dict[str, str]) -> sqlite3.Connection | None:
+    import stat
+
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    # Only a regular file of ours that no one else may write is read at all.
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return None
+    try:
+        conn = sqlite3.connect(path, isolation_level=None)
+        stored = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if {key: stored.get(key) for key in meta} != meta:
+            conn.close()
+            return None
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+    except sqlite3.Error:
+        return None
+
+
+def _create(conn: sqlite3.Connection, meta: dict[str, str]) -> None:
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("BEGIN")
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    if has_fts5(conn):
+        conn.execute(_FTS_SCHEMA)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    conn.execute("COMMIT")
+
+
+def _memory(meta: dict[str, str]) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    # executescript commits; in memory that is harmless.
+    conn.executescript(_SCHEMA)
+    conn.execute("PRAGMA foreign_keys = ON")
+    if has_fts5(conn):
+        conn.execute(_FTS_SCHEMA)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    return conn
+
+
+def remove_old_pickles(data_dir: Path) -> None:
+    """prep 0.1 cached the bank as pickles in the data folder: remove them, never read them."""
+    old = data_dir / "cache"
+    try:
+        for stale in old.glob("bank-*.pickle"):
+            stale.unlink()
+        for temp in old.glob(".bank-*.tmp"):
+            temp.unlink()
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------
+# Parsing files (in a pool on a first build)
+
+
+@dataclass(frozen=True)
+class _ParsedFile:
+    path: str
+    folder: int
+    size: int
+    mtime_ns: int
+    sha256: str
+    problems: list[tuple[int, str]]
+    card: dict[str, Any] | None
+    search: tuple[str, ...] | None
+    vocabulary: str
+
+
+def _parse_file(job: tuple[str, int, int, int]) -> _ParsedFile:
+    import hashlib
+
+    from .bank import _build_card, _parse_yaml, read_card_file
+
+    path_text, folder, size, mtime_ns = job
+    path = Path(path_text)
+    try:
+        raw = read_card_file(path)
+    except CardError as exc:
+        return _ParsedFile(path_text, folder, size, mtime_ns, "", [(exc.line or 1, exc.message)], None, None, "")
+    except OSError as exc:
+        return _ParsedFile(
+            path_text, folder, size, mtime_ns, "", [(1, f"cannot read: {exc.strerror}")], None, None, ""
+        )
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        parsed = _parse_yaml(path, raw)
+    except CardError as exc:
+        return _ParsedFile(path_text, folder, size, mtime_ns, digest, [(exc.line or 1, exc.message)], None, None, "")
+    card, errors = _build_card(path, parsed)
+    problems = [(e.line or 1, e.message) for e in errors]
+    if card is None:
+        return _ParsedFile(path_text, folder, size, mtime_ns, digest, problems, None, None, "")
+    return _ParsedFile(
+        path_text,
+        folder,
+        size,
+        mtime_ns,
+        digest,
+        problems,
+        card_to_data(card),
+        _search_fields(card),
+        _vocabulary(card),
+    )
+
+
+def _search_fields(card: Card) -> tuple[str, ...]:
+    from .search import terms
+
+    names = " ".join([card.id.replace("-", " "), *card.aliases])
+    return tuple(
+        " ".join(terms(text))
+        for text in (names, card.title, card.question, " ".join(card.tags), card.short_answer)
+    )
+
+
+def _vocabulary(card: Card) -> str:
+    from .grading import _card_text
+    from .text import plain_words
+
+    return " ".join(sorted(set(plain_words(_card_text(card)))))
+
+
+def _parse_all(jobs: list[tuple[str, int, int, int]]) -> list[_ParsedFile]:
+    cores = os.cpu_count() or 1
+    if len(jobs) < _PARALLEL_FROM or cores < 2:
+        return [_parse_file(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return [_parse_file(job) for job in jobs]
+    chunk = max(1, len(jobs) // (cores * 8))
+    with ProcessPoolExecutor(max_workers=cores, mp_context=context) as pool:
+        return list(pool.map(_parse_file, jobs, chunksize=chunk))
+
+
+# ---------------------------------------------------------------------------
+# The index
+
+
+class BankIndex:
+    """An up-to-date index of the card files under `folders`."""
+
+    def __init__(self, conn: sqlite3.Connection, folders: Sequence[Path], on_disk: bool):
+        self.conn = conn
+        self.folders = list(folders)
+        self.on_disk = on_disk
+        self.files_read = 0
+        self.has_search = bool(
+            conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone()
+        )
+        self._scan_problems: list[CardError] = []
+
+    # -- keeping it current --------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-parse the files that changed, drop the ones removed, then re-check across cards."""
+        import time
+
+        found, self._scan_problems = _card_files(self.folders)
+        known = {
+            row[0]: row[1:]
+            for row in self.conn.execute("SELECT path, size, mtime_ns, sha256, folder FROM file")
+        }
+        checked_ns = int(self.conn.execute(
+            "SELECT COALESCE((SELECT value FROM meta WHERE key = 'checked_ns'), '0')"
+        ).fetchone()[0])
+        jobs = []
+        for path, folder, size, mtime_ns in found:
+            old = known.pop(path, None)
+            racy = mtime_ns >= checked_ns - _RACY_NS
+            if old is None or old[0] != size or old[1] != mtime_ns or old[3] != folder or racy:
+                jobs.append((path, folder, size, mtime_ns))
+        scan_started = time.time_ns()
+        if not jobs and not known:
+            return
+        parsed = _parse_all(jobs)
+        self.files_read = len(parsed)
+        unchanged = {
+            p.path
+            for p in parsed
+            if p.sha256
+            and (row := self.conn.execute("SELECT sha256, folder FROM file WHERE path = ?", (p.path,)).fetchone())
+            and row == (p.sha256, p.folder)
+            and not p.problems
+            and self.conn.execute("SELECT 1 FROM card WHERE path = ?", (p.path,)).fetchone()
+        }
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for gone in known:
+                self._delete(gone)
+            changed = False
+            for item in parsed:
+                if item.path in unchanged:
+                    conn.execute(
+                        "UPDATE file SET size = ?, mtime_ns = ? WHERE path = ?",
+                        (item.size, item.mtime_ns, item.path),
+                    )
+                    continue
+                changed = True
+                self._delete(item.path)
+                self._insert(item)
+            if changed or known:
+                self._cross_check()
+            conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('checked_ns', ?)", (str(scan_started),)
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _delete(self, path: str) -> None:
+        row = self.conn.execute("SELECT rowid FROM card WHERE path = ?", (path,)).fetchone()
+        if row and self.has_search:
+            self.conn.execute("DELETE FROM search WHERE rowid = ?", row)
+        self.conn.execute("DELETE FROM card WHERE path = ?", (path,))
+        self.conn.execute("DELETE FROM file WHERE path = ?", (path,))
+
+    def _insert(self, item: _ParsedFile) -> None:
+        conn = self.conn
+        conn.execute(
+            "INSERT INTO file VALUES (?, ?, ?, ?, ?, ?)",
+            (item.path, item.folder, item.size, item.mtime_ns, item.sha256, json.dumps(item.problems)),
+        )
+        if item.card is None:
+            return
+        data = item.card
+        lines = data["lines"]
+        cross = {
+            "id_line": lines.get("id", 1),
+            "aliases": [
+                [alias, lines.get(f"aliases[{i}]", lines.get("aliases", 1))]
+                for i, alias in enumerate(data["aliases"])
+            ],
+            "links": [
+                [f"follow_ups[{i}]", card_id, lines.get(f"follow_ups[{i}]", 1)]
+                for i, (_, card_id) in enumerate(data["follow_ups"])
+                if card_id
+            ]
+            + [
+                ["related", card_id, lines.get(f"related[{i}]", lines.get("related", 1))]
+                for i, card_id in enumerate(data["related"])
+            ],
+        }
+        cursor = conn.execute(
+            "INSERT INTO card (path, ord, id, title, topic, tier, tags, cross, vocabulary, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                item.path,
+                f"{item.folder:05d}\0{item.path}",
+                data["id"],
+                data["title"],
+                data["topic"],
+                Tier(data["tier"]).rank,
+                json.dumps(data["tags"]),
+                json.dumps(cross),
+                item.vocabulary,
+                json.dumps(data, ensure_ascii=False),
+            ),
+        )
+        if self.has_search and item.search is not None:
+            conn.execute(
+                f"INSERT INTO search (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                (cursor.lastrowid, *item.search),
+            )
+
+    def _cross_check(self) -> None:
+        """Duplicate ids, clashing aliases and broken links, over every parsed card."""
+        from .bank import _did_you_mean, normalise_name
+
+        conn = self.conn
+        rows = conn.execute(
+            "SELECT card.rowid, card.path, card.id, card.title, card.cross, file.problems"
+            " FROM card JOIN file USING (path) ORDER BY card.ord"
+        ).fetchall()
+        problems: list[tuple[str, int, str]] = []
+        bad: set[int] = {rowid for rowid, *_, own in rows if json.loads(own)}
+        first: dict[str, tuple[int, str, int]] = {}
+        crosses = {rowid: json.loads(cross) for rowid, _, _, _, cross, _ in rows}
+        for rowid, path, card_id, _, _, _ in rows:
+            line = crosses[rowid]["id_line"]
+            if card_id in first:
+                _, other_path, other_line = first[card_id]
+                problems.append((path, line, f"duplicate id {card_id!r}: also {other_path}:{other_line}"))
+                bad.add(rowid)
+            else:
+                first[card_id] = (rowid, path, line)
+        ids = set(first)
+        owner: dict[str, tuple[str, str, str, int]] = {}  # name -> (card id, kind, path, line)
+        for card_id, (rowid, path, line) in first.items():
+            owner[normalise_name(card_id)] = (card_id, "id", path, line)
+        for card_id, (rowid, path, _) in first.items():
+            for alias, line in crosses[rowid]["aliases"]:
+                name = normalise_name(alias)
+                holder = owner.get(name)
+                if holder and holder[0] != card_id:
+                    what = "the id" if holder[1] == "id" else "an alias"
+                    problems.append(
+                        (path, line, f"alias {alias!r} is already {what} of card {holder[0]!r} ({holder[2]}:{holder[3]})")
+                    )
+                    bad.add(rowid)
+                    continue
+                owner.setdefault(name, (card_id, "alias", path, line))
+            for where, target, line in crosses[rowid]["links"]:
+                if target not in ids:
+                    what = f"{where} links to" if where != "related" else "related links to"
+                    # Reported, but the card stays usable: the link is what is
+                    # broken (often by another card's own problem), not the card.
+                    problems.append((path, line, f"{what} unknown card {target!r}{_did_you_mean(target, ids)}"))
+        titles = {rowid: title for rowid, _, _, title, _, _ in rows}
+        for card_id, (rowid, path, line) in first.items():
+            owner.setdefault(normalise_name(titles[rowid]), (card_id, "title", path, line))
+        usable = {card_id: rowid for card_id, (rowid, *_) in first.items() if rowid not in bad}
+        conn.execute("UPDATE card SET usable = 0")
+        conn.executemany("UPDATE card SET usable = 1 WHERE rowid = ?", [(r,) for r in usable.values()])
+        conn.execute("DELETE FROM name")
+        conn.executemany(
+            "INSERT INTO name VALUES (?, ?)",
+            [(name, held[0]) for name, held in owner.items() if held[0] in usable],
+        )
+        conn.execute("DELETE FROM cross_problem")
+        conn.executemany("INSERT INTO cross_problem VALUES (?, ?, ?)", problems)
+
+    # -- reading ---------------------------------------------------------------
+
+    def problems(self) -> list[CardError]:
+        found = list(self._scan_problems)
+        for path, problems in self.conn.execute("SELECT path, problems FROM file WHERE problems != '[]'"):
+            found.extend(CardError(Path(path), line, message) for line, message in json.loads(problems))
+        for path, line, message in self.conn.execute("SELECT path, line, message FROM cross_problem"):
+            found.append(CardError(Path(path), line, message))
+        return sorted(found, key=lambda e: (str(e.path), e.line or 0))
+
+    def summaries(self) -> dict[str, CardSummary]:
+        tiers = list(Tier)
+        tier_by_rank = {tier.rank: tier for tier in tiers}
+        return {
+            card_id: CardSummary(card_id, title, topic, tier_by_rank[tier], tuple(json.loads(tags)))
+            for card_id, title, topic, tier, tags in self.conn.execute(
+                "SELECT id, title, topic, tier, tags FROM card WHERE usable ORDER BY topic, tier, id"
+            )
+        }
+
+    def card(self, card_id: str) -> Card | None:
+        row = self.conn.execute(
+            "SELECT path, data FROM card WHERE id = ? AND usable", (card_id,)
+        ).fetchone()
+        return card_from_data(json.loads(row[1]), Path(row[0])) if row else None
+
+    def cards(self, ids: Iterable[str]) -> dict[str, Card]:
+        wanted = list(ids)
+        found: dict[str, Card] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for path, data in self.conn.execute(
+                f"SELECT path, data FROM card WHERE usable AND id IN ({marks})", chunk
+            ):
+                card = card_from_data(json.loads(data), Path(path))
+                found[card.id] = card
+        return {card_id: found[card_id] for card_id in wanted if card_id in found}
+
+    def name(self, normalised: str) -> str | None:
+        row = self.conn.execute("SELECT card_id FROM name WHERE name = ?", (normalised,)).fetchone()
+        return str(row[0]) if row else None
+
+    def names(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT name, card_id FROM name"))
+
+    def vocabulary(self) -> frozenset[str]:
+        words: set[str] = set()
+        for (text,) in self.conn.execute("SELECT vocabulary FROM card WHERE usable"):
+            words.update(text.split())
+        return frozenset(words)
+
+    def search(self, query_terms: Sequence[str], limit: int) -> list[tuple[str, float]]:
+        """Card ids and scores (higher is better) for pre-normalised terms, best first."""
+        if not self.has_search:
+            raise NoFullTextSearch
+        if not query_terms:
+            return []
+        # Every term is quoted, so nothing the user typed is FTS syntax.
+        match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in dict.fromkeys(query_terms))
+        weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
+        rows = self.conn.execute(
+            f"SELECT card.id, -bm25(search, {weights}) AS score FROM search"
+            " JOIN card ON card.rowid = search.rowid"
+            " WHERE search MATCH ? AND card.usable ORDER BY score DESC, card.id LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [(str(card_id), float(score)) for card_id, score in rows]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _card_files(folders: Sequence[Path]) -> tuple[list[tuple[str, int, int, int]], list[CardError]]:
+    """Every card file (path, folder number, size, mtime) and the problems of where they sit."""
+    found: list[tuple[str, int, int, int]] = []
+    problems: list[CardError] = []
+    for number, folder in enumerate(folders):
+        if os.access(folder, os.R_OK | os.X_OK):
+            for sub in sorted(folder.iterdir()):
+                # glob skips a folder it cannot read without a word; say so instead.
+                if sub.is_dir() and not os.access(sub, os.R_OK | os.X_OK):
+                    problems.append(
+                        CardError(sub, 1, "cannot read this folder (permission denied); its cards are not loaded")
+                    )
+        for path in sorted(folder.glob("*/*.yaml")):
+            try:
+                info = path.stat()
+            except OSError as exc:
+                problems.append(CardError(path, 1, f"cannot read: {exc.strerror}"))
+                continue
+            found.append((str(path), number, info.st_size, info.st_mtime_ns))
+        for stray in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yml")):
+            problems.append(CardError(stray, 1, "not loaded: cards live at <bank>/<topic>/<id>.yaml"))
+    return found, problems
+
+
+def open_index(folders: Sequence[Path], cache: Path | None) -> BankIndex:
+    """The index of `folders`, brought up to date: in `cache` when it can be written, else in memory."""
+    meta = {
+        "schema": str(SCHEMA_VERSION),
+        "prep": _version(),
+        "folders": json.dumps([str(f.resolve()) for f in folders]),
+    }
+    conn = _open_file(index_path(cache, folders), meta) if cache is not None else None
+    index = BankIndex(conn or _memory(meta), folders, on_disk=conn is not None)
+    try:
+        index.refresh()
+    except sqlite3.Error:
+        if not index.on_disk:
+            raise
+        # A file that broke while we read it (disk full, another writer
+        # gone wrong): this command works from memory.
+        index.close()
+        index = BankIndex(_memory(meta), folders, on_disk=False)
+        index.refresh()
+    return index
+
+
+def fresh_snippet(card: Card) -> Snippet | None:
+    """The card's snippet as its file says now: code is never taken from the index."""
+    from .bank import _build_card, _parse_yaml, read_card_file
+
+    if card.path is None:
+        return card.snippet
+    try:
+        fresh, _ = _build_card(card.path, _parse_yaml(card.path, read_card_file(card.path)))
+    except (CardError, OSError):
+        return None
+    return fresh.snippet if fresh is not None and fresh.id == card.id else None
