@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .index import BankIndex, CardSummary
 from .cards import Card, FollowUp, GradingExamples, KeyPoint, Mistake, Snippet, Tier, WrongExample
 from .errors import BankError, CardError, LookupFailed
+
+if TYPE_CHECKING:
+    from .index import BankIndex, CardSummary
 
 BANK_ENV = "PREP_BANK"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -612,7 +614,7 @@ class _Cards(Mapping[str, Card]):
             raise KeyError(card_id)
         return card
 
-    def get(self, card_id: str, default: Any = None) -> Any:
+    def get(self, card_id: str, default: Card | None = None) -> Card | None:  # type: ignore[override]
         if card_id not in self._summaries:
             return default
         if card_id not in self._loaded:

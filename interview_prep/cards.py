@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 CARD_FORMAT_VERSION = 2
 
@@ -32,6 +32,21 @@ class Tier(str, enum.Enum):
 
 
 _TIER_ORDER = [Tier.CORE, Tier.ADVANCED, Tier.DEEP]
+
+
+class Listed(Protocol):
+    """What a list of cards shows: a whole Card, or an index summary of one."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def tier(self) -> Tier: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)

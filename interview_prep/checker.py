@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from .bank import Bank
 from .cards import Card
-from .runner import DEFAULT_TIMEOUT, RunResult, kill_all_running, outputs_match, run_snippet
+from .runner import DEFAULT_TIMEOUT, RunResult, kill_all_running, outputs_match
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from .grading import Assessment, ParsedAnswer
 
 
@@ -141,7 +143,7 @@ class WorkerPool:
         finally:
             self._free.put(worker)
 
-    def __enter__(self) -> WorkerPool:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

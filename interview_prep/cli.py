@@ -327,10 +327,9 @@ def _study(
 ) -> None:
     from . import render
     from .domain import Ended
+    from .runner import SnippetWorker
     from .session import StudySession
     from .terminal import TerminalIO, console, interactive
-
-    from .runner import SnippetWorker
 
     out = console()
     io = TerminalIO(out, interactive=interactive())
@@ -455,7 +454,7 @@ def drill(
     from .terminal import console
 
     cards = _bank(bank, data_dir)
-    chosen = cards.choose(topic or [], tier or [])
+    chosen = cards.choose_summaries(topic or [], tier or [])
     moment = now()
     with _store(data_dir) as store:
         started = store.new_cards_started_between(*today_window(moment))
@@ -463,7 +462,8 @@ def drill(
         if not plan.cards:
             console().print(render.nothing_due(plan, moment))
             return
-        _study(plan.cards, cards, Mode.DRILL, store, offer_follow_ups=False, timeout=timeout)
+        planned = cards.cards.load([card.id for card in plan.cards])
+        _study(list(planned.values()), cards, Mode.DRILL, store, offer_follow_ups=False, timeout=timeout)
 
 
 @app.command()
@@ -483,13 +483,13 @@ def stats(
       prep stats --topic loss --weeks 4
     """
     from . import render
-    from .stats import summary
+    from .stats import summary_from_store
     from .terminal import console
 
     cards = _bank(bank, data_dir)
-    chosen = cards.choose(topic or [])
+    chosen = cards.choose_summaries(topic or [])
     with _store(data_dir) as store:
-        figures = summary(chosen, store.reviews(), store.memories(), now(), weeks=weeks, days=days)
+        figures = summary_from_store(chosen, store, now(), weeks=weeks, days=days)
     out = console()
     if not figures.total_reviews:
         out.print("No reviews yet. Start with: prep quiz --topic loss   or   prep drill")
@@ -643,14 +643,20 @@ def list_cards(
     from .terminal import console
 
     cards = _bank(bank, data_dir)
-    chosen = cards.choose(topic or [], tier or [], allow_none=True)
+    chosen = cards.choose_summaries(topic or [], tier or [], allow_none=True)
     if json_out:
         _print_json(render.cards_json(chosen))
         return
     out = console()
-    out.print(render.card_table(chosen))
     if not chosen:
         out.print("no cards match", style="dim")
+    elif out.is_terminal:
+        out.print(render.card_table(chosen))
+    else:
+        # A pipe gets plain lines: a table of 10,000 rows takes rich seconds.
+        from .textsafe import for_terminal
+
+        sys.stdout.write(for_terminal(render.card_lines(chosen)))
 
 
 @app.command()
@@ -664,7 +670,7 @@ def topics(bank: BankOption = None, data_dir: DataDirOption = None) -> None:
     from . import render
     from .terminal import console
 
-    console().print(render.topics_table(list(_bank(bank, data_dir))))
+    console().print(render.topics_table(list(_bank(bank, data_dir).summaries.values())))
 
 
 @app.command("run")
@@ -683,9 +689,9 @@ def run_card(
       prep run mse
       prep run bce-from-logits --timeout 30
     """
-    from . import render
     import dataclasses
 
+    from . import render
     from .index import fresh_snippet
     from .runner import outputs_match, run_snippet
     from .terminal import console
@@ -706,7 +712,7 @@ def run_card(
     sys.stdout.write(for_terminal(result.stdout))
     sys.stdout.flush()
     console(stderr=True).print(render.run_verdict(card, result))
-    if not (result.ok and outputs_match(card.snippet.output, result.stdout)):
+    if not (result.ok and outputs_match(snippet.output, result.stdout)):
         raise typer.Exit(ExitCode.FAILED)
 
 

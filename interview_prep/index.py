@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
+import sqlite3  # module level on purpose: only the commands that read the bank import this module
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +60,7 @@ CREATE TABLE card (
     topic TEXT NOT NULL,
     tier INTEGER NOT NULL,
     tags TEXT NOT NULL,
+    aliases TEXT NOT NULL,
     cross TEXT NOT NULL,
     vocabulary TEXT NOT NULL,
     data TEXT NOT NULL,
@@ -89,6 +90,7 @@ class CardSummary:
     topic: str
     tier: Tier
     tags: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
 
 
 def index_path(cache: Path, folders: Sequence[Path]) -> Path:
@@ -230,7 +232,9 @@ def _parse_file(job: tuple[str, int, int, int]) -> _ParsedFile:
     try:
         raw = read_card_file(path)
     except CardError as exc:
-        return _ParsedFile(path_text, folder, size, mtime_ns, "", [(exc.line or 1, exc.message)], None, None, "")
+        return _ParsedFile(
+            path_text, folder, size, mtime_ns, "", [(exc.line or 1, exc.message)], None, None, ""
+        )
     except OSError as exc:
         return _ParsedFile(
             path_text, folder, size, mtime_ns, "", [(1, f"cannot read: {exc.strerror}")], None, None, ""
@@ -239,7 +243,9 @@ def _parse_file(job: tuple[str, int, int, int]) -> _ParsedFile:
     try:
         parsed = _parse_yaml(path, raw)
     except CardError as exc:
-        return _ParsedFile(path_text, folder, size, mtime_ns, digest, [(exc.line or 1, exc.message)], None, None, "")
+        return _ParsedFile(
+            path_text, folder, size, mtime_ns, digest, [(exc.line or 1, exc.message)], None, None, ""
+        )
     card, errors = _build_card(path, parsed)
     problems = [(e.line or 1, e.message) for e in errors]
     if card is None:
@@ -302,9 +308,7 @@ class BankIndex:
         self.folders = list(folders)
         self.on_disk = on_disk
         self.files_read = 0
-        self.has_search = bool(
-            conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone()
-        )
+        self.has_search = bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone())
         self._scan_problems: list[CardError] = []
 
     # -- keeping it current --------------------------------------------------
@@ -318,9 +322,11 @@ class BankIndex:
             row[0]: row[1:]
             for row in self.conn.execute("SELECT path, size, mtime_ns, sha256, folder FROM file")
         }
-        checked_ns = int(self.conn.execute(
-            "SELECT COALESCE((SELECT value FROM meta WHERE key = 'checked_ns'), '0')"
-        ).fetchone()[0])
+        checked_ns = int(
+            self.conn.execute(
+                "SELECT COALESCE((SELECT value FROM meta WHERE key = 'checked_ns'), '0')"
+            ).fetchone()[0]
+        )
         jobs = []
         for path, folder, size, mtime_ns in found:
             old = known.pop(path, None)
@@ -336,7 +342,11 @@ class BankIndex:
             p.path
             for p in parsed
             if p.sha256
-            and (row := self.conn.execute("SELECT sha256, folder FROM file WHERE path = ?", (p.path,)).fetchone())
+            and (
+                row := self.conn.execute(
+                    "SELECT sha256, folder FROM file WHERE path = ?", (p.path,)
+                ).fetchone()
+            )
             and row == (p.sha256, p.folder)
             and not p.problems
             and self.conn.execute("SELECT 1 FROM card WHERE path = ?", (p.path,)).fetchone()
@@ -359,9 +369,7 @@ class BankIndex:
                 self._insert(item)
             if changed or known:
                 self._cross_check()
-            conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('checked_ns', ?)", (str(scan_started),)
-            )
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('checked_ns', ?)", (str(scan_started),))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -401,8 +409,8 @@ class BankIndex:
             ],
         }
         cursor = conn.execute(
-            "INSERT INTO card (path, ord, id, title, topic, tier, tags, cross, vocabulary, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO card (path, ord, id, title, topic, tier, tags, aliases, cross, vocabulary, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 item.path,
                 f"{item.folder:05d}\0{item.path}",
@@ -411,6 +419,7 @@ class BankIndex:
                 data["topic"],
                 Tier(data["tier"]).rank,
                 json.dumps(data["tags"]),
+                json.dumps(data["aliases"]),
                 json.dumps(cross),
                 item.vocabulary,
                 json.dumps(data, ensure_ascii=False),
@@ -454,7 +463,11 @@ class BankIndex:
                 if holder and holder[0] != card_id:
                     what = "the id" if holder[1] == "id" else "an alias"
                     problems.append(
-                        (path, line, f"alias {alias!r} is already {what} of card {holder[0]!r} ({holder[2]}:{holder[3]})")
+                        (
+                            path,
+                            line,
+                            f"alias {alias!r} is already {what} of card {holder[0]!r} ({holder[2]}:{holder[3]})",
+                        )
                     )
                     bad.add(rowid)
                     continue
@@ -464,7 +477,9 @@ class BankIndex:
                     what = f"{where} links to" if where != "related" else "related links to"
                     # Reported, but the card stays usable: the link is what is
                     # broken (often by another card's own problem), not the card.
-                    problems.append((path, line, f"{what} unknown card {target!r}{_did_you_mean(target, ids)}"))
+                    problems.append(
+                        (path, line, f"{what} unknown card {target!r}{_did_you_mean(target, ids)}")
+                    )
         titles = {rowid: title for rowid, _, _, title, _, _ in rows}
         for card_id, (rowid, path, line) in first.items():
             owner.setdefault(normalise_name(titles[rowid]), (card_id, "title", path, line))
@@ -493,16 +508,16 @@ class BankIndex:
         tiers = list(Tier)
         tier_by_rank = {tier.rank: tier for tier in tiers}
         return {
-            card_id: CardSummary(card_id, title, topic, tier_by_rank[tier], tuple(json.loads(tags)))
-            for card_id, title, topic, tier, tags in self.conn.execute(
-                "SELECT id, title, topic, tier, tags FROM card WHERE usable ORDER BY topic, tier, id"
+            card_id: CardSummary(
+                card_id, title, topic, tier_by_rank[tier], tuple(json.loads(tags)), tuple(json.loads(aliases))
+            )
+            for card_id, title, topic, tier, tags, aliases in self.conn.execute(
+                "SELECT id, title, topic, tier, tags, aliases FROM card WHERE usable ORDER BY topic, tier, id"
             )
         }
 
     def card(self, card_id: str) -> Card | None:
-        row = self.conn.execute(
-            "SELECT path, data FROM card WHERE id = ? AND usable", (card_id,)
-        ).fetchone()
+        row = self.conn.execute("SELECT path, data FROM card WHERE id = ? AND usable", (card_id,)).fetchone()
         return card_from_data(json.loads(row[1]), Path(row[0])) if row else None
 
     def cards(self, ids: Iterable[str]) -> dict[str, Card]:
@@ -562,7 +577,9 @@ def _card_files(folders: Sequence[Path]) -> tuple[list[tuple[str, int, int, int]
                 # glob skips a folder it cannot read without a word; say so instead.
                 if sub.is_dir() and not os.access(sub, os.R_OK | os.X_OK):
                     problems.append(
-                        CardError(sub, 1, "cannot read this folder (permission denied); its cards are not loaded")
+                        CardError(
+                            sub, 1, "cannot read this folder (permission denied); its cards are not loaded"
+                        )
                     )
         for path in sorted(folder.glob("*/*.yaml")):
             try:

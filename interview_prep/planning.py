@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .cards import Card, Tier
+from .cards import Card, Listed, Tier
 from .domain import Order
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def plan_quiz(
 
 @dataclass(frozen=True)
 class DrillPlan:
-    cards: tuple[Card, ...]
+    cards: tuple[Listed, ...]  # whole cards or index summaries, as given
     next_due: datetime | None  # the earliest due card among those chosen, when nothing is due
     started_today: int  # new cards already started today
     new_per_day: int
@@ -69,7 +69,7 @@ def local_day_start(now: datetime) -> datetime:
 
 
 def plan_drill(
-    cards: Sequence[Card],
+    cards: Sequence[Listed],
     memories: Mapping[str, Memory],
     started_today: int,
     now: datetime,

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .cards import Card, Tier
+from .cards import Card, Listed, Tier
 from .domain import Ended, Mode, Rating
 from .runner import RunResult, output_diff, outputs_match
 from .textsafe import for_terminal
@@ -181,7 +181,7 @@ def card_bottom(card: Card) -> Group:
     return Group(*parts)
 
 
-def card_table(cards: Sequence[Card]) -> Table:
+def card_table(cards: Sequence[Listed]) -> Table:
     """Cards grouped under their topic, so the title keeps room to read in 80 columns."""
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("id", style="cyan", no_wrap=True)
@@ -196,7 +196,21 @@ def card_table(cards: Sequence[Card]) -> Table:
     return table
 
 
-def topics_table(cards: Sequence[Card]) -> Table:
+def card_lines(cards: Sequence[Listed]) -> str:
+    """The card list as plain text for a pipe: the table's layout, without its cost."""
+    width = max((len(card.id) for card in cards), default=2) + 2
+    tier_width = max(len(t.value) for t in Tier)
+    lines = [f"{'id':<{width + 1}} {'tier':<{tier_width}}  title"]
+    topic = None
+    for card in cards:
+        if card.topic != topic:
+            topic = card.topic
+            lines.append(topic)
+        lines.append(f"  {card.id:<{width - 1}} {card.tier.value:<{tier_width}}  {card.title}")
+    return "\n".join(lines) + "\n"
+
+
+def topics_table(cards: Sequence[Listed]) -> Table:
     counts: dict[str, dict[Tier, int]] = {}
     for card in cards:
         counts.setdefault(card.topic, {t: 0 for t in Tier})[card.tier] += 1
@@ -595,7 +609,7 @@ def check_summary(report: CheckReport) -> Table:
     return table
 
 
-def cards_json(cards: Sequence[Card]) -> list[dict[str, object]]:
+def cards_json(cards: Sequence[Listed]) -> list[dict[str, object]]:
     return [
         {"id": c.id, "title": c.title, "topic": c.topic, "tier": c.tier.value, "aliases": list(c.aliases)}
         for c in cards

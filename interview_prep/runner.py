@@ -23,7 +23,10 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 1024
@@ -496,7 +499,7 @@ class SnippetWorker:
         self._reader: object = None
         self.usable = hasattr(os, "fork") and hasattr(__import__("socket"), "send_fds")
 
-    def __enter__(self) -> SnippetWorker:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

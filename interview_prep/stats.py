@@ -16,10 +16,12 @@ from interview_prep.cards import Card, Tier
 
 if TYPE_CHECKING:
     from interview_prep.domain import Review
+    from interview_prep.index import CardSummary
     from interview_prep.scheduler import Memory
+    from interview_prep.store import ReviewStore
 
 # A rating of hard or better means the answer was recalled, if with effort.
-RECALLED_MIN_RATING = 2
+RECALLED_MIN_RATING = 2  # the same as store.RECALLED_MIN_RATING, which SQL uses
 
 
 def review_day(review: Review) -> date:
@@ -109,13 +111,7 @@ def current_streak(reviews: Iterable[Review], today: date) -> int:
     A day is not over until it ends, so with nothing yet today the streak
     still counts up to yesterday.
     """
-    days = {review_day(review) for review in reviews}
-    day = today if today in days else today - timedelta(days=1)
-    streak = 0
-    while day in days:
-        streak += 1
-        day -= timedelta(days=1)
-    return streak
+    return _streak({review_day(review) for review in reviews}, today)
 
 
 @dataclass(frozen=True)
@@ -153,3 +149,68 @@ def summary(
         streak=current_streak(chosen, today),
         total_reviews=len(chosen),
     )
+
+
+def summary_from_store(
+    cards: Sequence[CardSummary], store: ReviewStore, now: datetime, *, weeks: int, days: int
+) -> StatsSummary:
+    """`summary`, with the counting done in SQL: only the chosen cards' figures are read.
+
+    Reviews of cards that are not in `cards` (removed from the bank, or of
+    another topic) are never read into Python.
+    """
+    today = now.astimezone().date()
+    ids = [card.id for card in cards]
+    figures = store.card_figures(ids)
+    all_days = store.reviews_per_local_day(ids)
+    window = max(weeks, 0) * 7
+    first = today - timedelta(days=window - 1)
+    per_day = {first + timedelta(days=offset): 0 for offset in range(window)}
+    for day, count in all_days.items():
+        if day in per_day:
+            per_day[day] += count
+    groups: dict[tuple[str, Tier], list[str]] = defaultdict(list)
+    for card in cards:
+        groups[(card.topic, card.tier)].append(card.id)
+    table = []
+    for (topic, tier), group in groups.items():
+        seen = [figures[i] for i in dict.fromkeys(group) if i in figures]
+        reviews = sum(f.reviews for f in seen)
+        repeats = sum(f.repeats for f in seen)
+        table.append(
+            TopicTierStats(
+                topic=topic,
+                tier=tier,
+                total_cards=len(set(group)),
+                seen_cards=len(seen),
+                reviews=reviews,
+                average_rating=sum(f.rating_sum for f in seen) / reviews if reviews else None,
+                retention=sum(f.recalled_repeats for f in seen) / repeats if repeats else None,
+            )
+        )
+    table.sort(key=lambda row: (row.topic, row.tier.rank))
+    # The forecast reads only memories due before its last day ends.
+    end_of_window = datetime.combine(today + timedelta(days=max(days, 0)), datetime.min.time()).astimezone()
+    due = store.due_before(ids, end_of_window)
+    counts = [0] * max(days, 0)
+    for moment in due.values():
+        offset = max((moment.astimezone().date() - today).days, 0)
+        if offset < len(counts):
+            counts[offset] += 1
+    return StatsSummary(
+        today=today,
+        per_day=per_day,
+        table=table,
+        forecast=[(today + timedelta(days=offset), count) for offset, count in enumerate(counts)],
+        streak=_streak(set(all_days), today),
+        total_reviews=sum(f.reviews for f in figures.values()),
+    )
+
+
+def _streak(days: set[date], today: date) -> int:
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak

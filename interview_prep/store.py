@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import sqlite3  # module level on purpose: the CLI imports this whole module lazily
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,20 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 PROGRESS_FILE_NAME = "progress.sqlite3"
+# A rating of hard or better means the answer was recalled, if with effort.
+RECALLED_MIN_RATING = 2
+
+
+@dataclass(frozen=True)
+class CardFigures:
+    """One card's review history, aggregated."""
+
+    reviews: int
+    rating_sum: int
+    recalled_repeats: int  # reviews after the first that were recalled
+    repeats: int  # reviews after the first
+
+
 BUSY_TIMEOUT_SECONDS = 5.0
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -78,12 +93,17 @@ def _count_mistakes(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE review ADD COLUMN mistakes INTEGER NOT NULL DEFAULT 0")
 
 
+def _index_review_time(conn: sqlite3.Connection) -> None:
+    # `prep stats` reads the reviews of a window of days.
+    conn.execute("CREATE INDEX review_time ON review (reviewed_at)")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # MIGRATIONS[i] takes a database from version i to i + 1 (PRAGMA user_version).
 # Append only: a released migration never changes, since files in the wild
 # have already run it.
-MIGRATIONS: list[Migration] = [_create_tables, _index_lookups, _count_mistakes]
+MIGRATIONS: list[Migration] = [_create_tables, _index_lookups, _count_mistakes, _index_review_time]
 
 
 def schema_version() -> int:
@@ -184,6 +204,58 @@ class ReviewStore:
         with _sqlite_errors(self.path, "read"):
             rows = self._db.execute(query + " ORDER BY reviewed_at, id", parameters).fetchall()
         return [self._review_from_row(row) for row in rows]
+
+    def card_figures(self, card_ids: Iterable[str]) -> dict[str, CardFigures]:
+        """Per card of `card_ids`: reviews, sum of ratings, recalled repeats, repeats. Aggregated in SQL."""
+        with _sqlite_errors(self.path, "read"), self._chosen(card_ids) as db:
+            rows = db.execute(
+                "SELECT review.card_id, COUNT(*), SUM(rating), SUM(rating >= ?),"
+                " (SELECT first.rating >= ? FROM review AS first WHERE first.card_id = review.card_id"
+                "  ORDER BY first.reviewed_at, first.id LIMIT 1)"
+                " FROM review JOIN temp.chosen USING (card_id) GROUP BY review.card_id",
+                (RECALLED_MIN_RATING, RECALLED_MIN_RATING),
+            ).fetchall()
+        return {
+            card_id: CardFigures(int(n), int(total), int(recalled) - int(first_recalled), int(n) - 1)
+            for card_id, n, total, recalled, first_recalled in rows
+        }
+
+    def reviews_per_local_day(
+        self, card_ids: Iterable[str], since: datetime | None = None
+    ) -> dict[date, int]:
+        """How many reviews of `card_ids` fell on each local day (at or after `since`)."""
+        query = (
+            "SELECT date(reviewed_at, 'localtime') AS day, COUNT(*) FROM review"
+            " JOIN temp.chosen USING (card_id)"
+        )
+        parameters: tuple[str, ...] = ()
+        if since is not None:
+            query += " WHERE reviewed_at >= ?"
+            parameters = (_to_text(since),)
+        with _sqlite_errors(self.path, "read"), self._chosen(card_ids) as db:
+            rows = db.execute(query + " GROUP BY day", parameters).fetchall()
+        return {date.fromisoformat(day): int(count) for day, count in rows}
+
+    def due_before(self, card_ids: Iterable[str], end: datetime) -> dict[str, datetime]:
+        """When each of `card_ids` falls due, for those due before `end`."""
+        with _sqlite_errors(self.path, "read"), self._chosen(card_ids) as db:
+            rows = db.execute(
+                "SELECT card_id, due FROM memory JOIN temp.chosen USING (card_id) WHERE due < ?",
+                (_to_text(end),),
+            ).fetchall()
+        return {card_id: datetime.fromisoformat(due) for card_id, due in rows}
+
+    @contextmanager
+    def _chosen(self, card_ids: Iterable[str]) -> Iterator[sqlite3.Connection]:
+        """The connection with temp.chosen holding `card_ids`, for joins that read only those."""
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (card_id TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM temp.chosen")
+        db.executemany("INSERT OR IGNORE INTO temp.chosen VALUES (?)", ((c,) for c in card_ids))
+        try:
+            yield db
+        finally:
+            db.execute("DELETE FROM temp.chosen")
 
     def new_cards_started_between(self, start: datetime, end: datetime) -> int:
         """How many cards had their first ever review in [start, end)."""

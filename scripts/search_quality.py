@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from interview_prep.bank import bank_dirs, load_bank  # noqa: E402
-from interview_prep.search import search  # noqa: E402
+from interview_prep.bank import bank_dirs, load_bank
+from interview_prep.search import search
 
 QUESTIONS = ROOT / "tests" / "search" / "questions.yaml"
 

@@ -76,13 +76,15 @@ def test_explain_an_unknown_card_is_one_line_on_stderr(cli):
     assert result.stderr == "prep: no card is called 'zzzz'. Try: prep search zzzz\n"
 
 
-def test_a_bad_card_is_reported_located_with_no_traceback(cli):
-    result = cli("explain", "toy-mean", "--bank", str(BAD_BANKS / "bad-tier"))
-    assert result.exit_code == 2
-    assert (
-        result.stderr.strip()
-        == f"{BAD_BANKS / 'bad-tier' / 'toy' / 'expert.yaml'}:4: tier 'expert' is not one of core, advanced, deep"
+def test_a_bad_card_is_skipped_with_one_located_line_and_no_traceback(cli):
+    result = cli("explain", "mse", "--no-run", "--bank", str(BAD_BANKS / "bad-tier"))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "prep: warning: 1 card file has problems (a card that cannot load is skipped), first "
+        f"{BAD_BANKS / 'bad-tier' / 'toy' / 'expert.yaml'}:4: tier 'expert' is not one of core, advanced, deep;"
+        " prep check lists them all\n"
     )
+    assert "Mean squared error" in result.stdout
     assert "Traceback" not in result.output
 
 
@@ -235,7 +237,9 @@ def test_every_bad_fixture_is_one_located_line_from_the_cli(cli, case):
     listed = cli("list", "--bank", str(BAD_BANKS / case))
     assert listed.exit_code == 0
     (warning,) = listed.stderr.splitlines()
-    assert warning.startswith("prep: warning: 1 card file has problems (a card that cannot load is skipped), first ")
+    assert warning.startswith(
+        "prep: warning: 1 card file has problems (a card that cannot load is skipped), first "
+    )
     assert re.search(re.escape(str(BAD_BANKS / case)) + r"\S*:\d+: \S", warning)
     assert "prep check lists them all" in warning
     assert "mse" in listed.stdout  # the shipped cards are all there

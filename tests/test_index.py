@@ -67,7 +67,9 @@ def test_a_bad_card_is_skipped_and_the_good_ones_still_load(tmp_path, bank_copy)
     assert str(mine[0].path) == str(broken) and "tier 'basic'" in mine[0].message
     # Cards that link to it keep working; their links are reported, not them skipped.
     assert all("links to unknown card 'toy-mean'" in p.message for p in mine[1:])
-    assert "3 card files have problems (a card that cannot load is skipped), first " in (bank.skipped_note() or "")
+    assert "3 card files have problems (a card that cannot load is skipped), first " in (
+        bank.skipped_note() or ""
+    )
 
 
 def test_a_planted_pickle_is_never_loaded_and_old_pickles_are_removed(tmp_path, monkeypatch):

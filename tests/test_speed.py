@@ -43,13 +43,17 @@ def test_command_help_leaves_heavy_modules_unimported(args):
     assert not any(loaded_after(*args).values())
 
 
-def test_explaining_a_card_never_imports_numpy_in_prep_itself(tmp_path):
+def test_explaining_a_card_never_imports_numpy_in_prep_itself(tmp_path, monkeypatch):
     from .conftest import GOOD_BANK
 
-    loaded = loaded_after("explain", "toy-mean", "--bank", str(GOOD_BANK))
-    assert loaded["yaml"] is True  # it did load the bank
+    monkeypatch.setenv("PREP_HOME", str(tmp_path))
+    first = loaded_after("explain", "toy-mean", "--no-run", "--bank", str(GOOD_BANK))
+    assert first["yaml"] is True  # it parsed the bank into its index
+    loaded = loaded_after("explain", "toy-mean", "--no-run", "--bank", str(GOOD_BANK))
+    assert loaded["sqlite3"] is True  # it read the index
+    # A warm lookup reads the index only: no YAML, and never numpy.
+    assert loaded["yaml"] is False
     assert loaded["numpy"] is False
-    assert loaded["sqlite3"] is False
     # typer 0.29 imports pydantic for every command (about 100 ms); pyproject caps typer below it.
     assert loaded["pydantic"] is False
 

@@ -144,3 +144,39 @@ def test_streak_broken_by_a_missed_day():
 def test_streak_counts_days_not_reviews():
     reviews = [rev("a", at(TODAY, hour)) for hour in (1, 5, 9)] + [rev("b", at(days_ago(1), 23, 59))]
     assert current_streak(reviews, TODAY) == 2
+
+
+# --- the SQL path agrees with the definition ---------------------------------
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_stats_counted_in_sql_equal_the_pure_definition(tmp_path, monkeypatch, zone):
+    """`prep stats` counts in SQL; `summary` over Review objects is the definition it must match."""
+    import random
+    import time
+
+    from interview_prep.index import CardSummary
+    from interview_prep.stats import summary, summary_from_store
+    from interview_prep.store import ReviewStore
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        rng = random.Random(7)
+        cards = [card(f"c{i}", f"t{i % 3}", list(Tier)[i % 3]) for i in range(12)]
+        now = at(TODAY, 20, 30)
+        with ReviewStore(tmp_path / "p.sqlite3") as store:
+            moments = sorted(now - timedelta(minutes=rng.randrange(60 * 24 * 40)) for _ in range(150))
+            for when in moments:
+                # c0..c11 are the bank; "gone" is a card since removed from it.
+                card_id = rng.choice([c.id for c in cards] + ["gone"])
+                store.record(rev(card_id, when, rng.randint(1, 4)))
+            chosen = cards[:9]  # a topic filter: the rest are left out
+            summaries = [CardSummary(c.id, c.title, c.topic, c.tier, c.tags) for c in chosen]
+            expected = summary(chosen, store.reviews(), store.memories(), now, weeks=4, days=7)
+            got = summary_from_store(summaries, store, now, weeks=4, days=7)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert got == expected
+    assert got.total_reviews > 50 and any(row.retention is not None for row in got.table)
