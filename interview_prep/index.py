@@ -39,7 +39,7 @@ _RACY_NS = 2_000_000_000
 
 # Per-field weights for search: names first, then the question, tags, the answer.
 SEARCH_COLUMNS = ("names", "title", "question", "tags", "answer")
-SEARCH_WEIGHTS = (10.0, 8.0, 2.0, 1.5, 1.0)
+SEARCH_WEIGHTS = (6.0, 6.0, 2.0, 1.5, 1.0)
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -552,8 +552,12 @@ class BankIndex:
             raise NoFullTextSearch
         if not query_terms:
             return []
-        # Every term is quoted, so nothing the user typed is FTS syntax.
-        match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in dict.fromkeys(query_terms))
+        # Every term is quoted, so nothing the user typed is FTS syntax. Each
+        # pair of neighbouring terms is also asked for as a phrase, so a card
+        # that says "validation loss" beats one that says both words apart.
+        quoted = ['"{}"'.format(t.replace('"', '""')) for t in query_terms]
+        pairs = [f'"{a[1:-1]} {b[1:-1]}"' for a, b in zip(quoted, quoted[1:])]
+        match = " OR ".join(dict.fromkeys(quoted + pairs))
         weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
         rows = self.conn.execute(
             f"SELECT card.id, -bm25(search, {weights}) AS score FROM search"

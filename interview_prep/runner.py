@@ -365,12 +365,17 @@ try:
     import numpy  # noqa: F401  (the point of the worker: imported once)
 except ImportError:
     pass
+def set_name(name):
+    pass
 try:
     import ctypes
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
     libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: die with prep
-    del ctypes, libc
+    def set_name(name):
+        # What ps and /proc/PID/comm show: a snippet is findable by name.
+        libc.prctl(15, ctypes.c_char_p(name), 0, 0, 0)  # PR_SET_NAME
+    set_name(b"prep-worker")
 except (OSError, AttributeError):
     pass
 extra = int(sys.argv[1])
@@ -379,6 +384,7 @@ os.dup2(os.open(os.devnull, os.O_RDWR), 1)
 
 def run_child(request, out, err):
     os.setsid()
+    set_name(b"prep-snippet")
     channel.close()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(signum, signal.SIG_DFL)
@@ -386,7 +392,7 @@ def run_child(request, out, err):
     os.dup2(null, 0)
     os.dup2(out, 1)
     os.dup2(err, 2)
-    for fd in (null, out, err):
+    for fd in {null, out, err} - {0, 1, 2}:
         os.close(fd)
     os.chdir(request["workdir"])
     os.environ["HOME"] = request["workdir"]
@@ -565,7 +571,12 @@ class SnippetWorker:
         sent: list[bool] = []
         try:
             return self._run(code, timeout, memory_mb, max_output, sent)
-        except WorkerGone:
+        except BaseException as exc:
+            if not isinstance(exc, WorkerGone):
+                # Ctrl-C mid-run: the snippet is already killed; the worker's
+                # state is unknown, so the next run gets a new one.
+                self.close()
+                raise
             # A dead worker is replaced by the next run.
             self.close()
             if not sent:

@@ -162,13 +162,11 @@ def summary_from_store(
     today = now.astimezone().date()
     ids = [card.id for card in cards]
     figures = store.card_figures(ids)
-    all_days = store.reviews_per_local_day(ids)
     window = max(weeks, 0) * 7
-    first = today - timedelta(days=window - 1)
-    per_day = {first + timedelta(days=offset): 0 for offset in range(window)}
-    for day, count in all_days.items():
-        if day in per_day:
-            per_day[day] += count
+    days_shown = [today - timedelta(days=back) for back in range(window - 1, -1, -1)]
+    counts = store.reviews_between(ids, [_local_day_span(day) for day in days_shown])
+    per_day = dict(zip(days_shown, counts))
+    streak = _streak_from_store(store, ids, today, per_day)
     groups: dict[tuple[str, Tier], list[str]] = defaultdict(list)
     for card in cards:
         groups[(card.topic, card.tier)].append(card.id)
@@ -202,9 +200,37 @@ def summary_from_store(
         per_day=per_day,
         table=table,
         forecast=[(today + timedelta(days=offset), count) for offset, count in enumerate(counts)],
-        streak=_streak(set(all_days), today),
+        streak=streak,
         total_reviews=sum(f.reviews for f in figures.values()),
     )
+
+
+def _local_day_span(day: date) -> tuple[datetime, datetime]:
+    """The user's local day as an aware [start, end): 23 or 25 hours long on a DST change."""
+    start = datetime.combine(day, datetime.min.time()).astimezone()
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time()).astimezone()
+    return start, end
+
+
+def _streak_from_store(store: ReviewStore, ids: Sequence[str], today: date, known: Mapping[date, int]) -> int:
+    """Consecutive days with a review ending today (or yesterday), asking the store a month at a time."""
+    days_with = {day for day, count in known.items() if count}
+    day = today if today in days_with or today not in known else today - timedelta(days=1)
+    streak = 0
+    while True:
+        if day not in known:
+            # Past what is known: ask for the next 30 days back in one query.
+            block = [day - timedelta(days=back) for back in range(30)]
+            counts = store.reviews_between(ids, [_local_day_span(d) for d in block])
+            known = {**known, **dict(zip(block, counts))}
+            days_with |= {d for d, c in zip(block, counts) if c}
+        if day not in days_with:
+            if streak == 0 and day == today:
+                day -= timedelta(days=1)
+                continue
+            return streak
+        streak += 1
+        day -= timedelta(days=1)
 
 
 def _streak(days: set[date], today: date) -> int:

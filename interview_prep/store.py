@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import sqlite3  # module level on purpose: the CLI imports this whole module lazily
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,8 +94,10 @@ def _count_mistakes(conn: sqlite3.Connection) -> None:
 
 
 def _index_review_time(conn: sqlite3.Connection) -> None:
-    # `prep stats` reads the reviews of a window of days.
+    # `prep stats` reads the reviews of a window of days, and each card's
+    # history in order (covering: the aggregate never reads the table).
     conn.execute("CREATE INDEX review_time ON review (reviewed_at)")
+    conn.execute("CREATE INDEX review_card_history ON review (card_id, reviewed_at, rating)")
 
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -209,32 +211,42 @@ class ReviewStore:
         """Per card of `card_ids`: reviews, sum of ratings, recalled repeats, repeats. Aggregated in SQL."""
         with _sqlite_errors(self.path, "read"), self._chosen(card_ids) as db:
             rows = db.execute(
-                "SELECT review.card_id, COUNT(*), SUM(rating), SUM(rating >= ?),"
-                " (SELECT first.rating >= ? FROM review AS first WHERE first.card_id = review.card_id"
-                "  ORDER BY first.reviewed_at, first.id LIMIT 1)"
-                " FROM review JOIN temp.chosen USING (card_id) GROUP BY review.card_id",
-                (RECALLED_MIN_RATING, RECALLED_MIN_RATING),
+                "SELECT chosen.card_id, COUNT(*), SUM(rating), SUM(rating >= ?)"
+                " FROM temp.chosen JOIN review ON review.card_id = chosen.card_id"
+                " GROUP BY chosen.card_id",
+                (RECALLED_MIN_RATING,),
             ).fetchall()
+            first_recalled = dict(
+                db.execute(
+                    "SELECT card_id, (SELECT rating >= ? FROM review WHERE review.card_id = chosen.card_id"
+                    "  ORDER BY reviewed_at, id LIMIT 1) FROM temp.chosen",
+                    (RECALLED_MIN_RATING,),
+                ).fetchall()
+            )
         return {
-            card_id: CardFigures(int(n), int(total), int(recalled) - int(first_recalled), int(n) - 1)
-            for card_id, n, total, recalled, first_recalled in rows
+            card_id: CardFigures(int(n), int(total), int(recalled) - int(first_recalled[card_id]), int(n) - 1)
+            for card_id, n, total, recalled in rows
         }
 
-    def reviews_per_local_day(
-        self, card_ids: Iterable[str], since: datetime | None = None
-    ) -> dict[date, int]:
-        """How many reviews of `card_ids` fell on each local day (at or after `since`)."""
-        query = (
-            "SELECT date(reviewed_at, 'localtime') AS day, COUNT(*) FROM review"
-            " JOIN temp.chosen USING (card_id)"
-        )
-        parameters: tuple[str, ...] = ()
-        if since is not None:
-            query += " WHERE reviewed_at >= ?"
-            parameters = (_to_text(since),)
+    def reviews_between(
+        self, card_ids: Iterable[str], spans: Sequence[tuple[datetime, datetime]]
+    ) -> list[int]:
+        """How many reviews of `card_ids` fell in each [start, end) span: one index range per span."""
         with _sqlite_errors(self.path, "read"), self._chosen(card_ids) as db:
-            rows = db.execute(query + " GROUP BY day", parameters).fetchall()
-        return {date.fromisoformat(day): int(count) for day, count in rows}
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS span (n INTEGER PRIMARY KEY, start TEXT, end TEXT)")
+            db.execute("DELETE FROM temp.span")
+            db.executemany(
+                "INSERT INTO temp.span VALUES (?, ?, ?)",
+                [(n, _to_text(start), _to_text(end)) for n, (start, end) in enumerate(spans)],
+            )
+            counts = dict(
+                db.execute(
+                    "SELECT span.n, COUNT(*) FROM temp.span JOIN review"
+                    " ON review.reviewed_at >= span.start AND review.reviewed_at < span.end"
+                    " WHERE review.card_id IN (SELECT card_id FROM temp.chosen) GROUP BY span.n"
+                ).fetchall()
+            )
+        return [int(counts.get(n, 0)) for n in range(len(spans))]
 
     def due_before(self, card_ids: Iterable[str], end: datetime) -> dict[str, datetime]:
         """When each of `card_ids` falls due, for those due before `end`."""

@@ -77,14 +77,14 @@ def test_explain_an_unknown_card_is_one_line_on_stderr(cli):
 
 
 def test_a_bad_card_is_skipped_with_one_located_line_and_no_traceback(cli):
-    result = cli("explain", "mse", "--no-run", "--bank", str(BAD_BANKS / "bad-tier"))
-    assert result.exit_code == 0
+    result = cli("explain", "toy-mean", "--no-run", "--bank", str(BAD_BANKS / "bad-tier"))
+    assert result.exit_code == 0, result.stderr
     assert result.stderr == (
         "prep: warning: 1 card file has problems (a card that cannot load is skipped), first "
         f"{BAD_BANKS / 'bad-tier' / 'toy' / 'expert.yaml'}:4: tier 'expert' is not one of core, advanced, deep;"
         " prep check lists them all\n"
     )
-    assert "Mean squared error" in result.stdout
+    assert "The mean as a best guess" in result.stdout
     assert "Traceback" not in result.output
 
 
@@ -152,7 +152,8 @@ def test_search_ranks_and_prints_json(cli):
     assert data[0]["id"] == "toy-median"
     assert set(data[0]) == {"id", "title", "topic", "tier", "score"}
     assert len(data) <= 2
-    assert data[0]["score"] >= data[-1]["score"] > 0
+    # FTS5 scores a term found in most of a three-card bank near zero: higher is better, never below.
+    assert data[0]["score"] >= data[-1]["score"] >= 0
 
 
 def test_search_with_no_match_exits_1(cli):
@@ -242,4 +243,4 @@ def test_every_bad_fixture_is_one_located_line_from_the_cli(cli, case):
     )
     assert re.search(re.escape(str(BAD_BANKS / case)) + r"\S*:\d+: \S", warning)
     assert "prep check lists them all" in warning
-    assert "mse" in listed.stdout  # the shipped cards are all there
+    assert "toy-mean" in listed.stdout  # the good cards are all there

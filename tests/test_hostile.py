@@ -33,10 +33,14 @@ def bank_with(tmp_path: Path, name: str, make) -> Path:
 
 
 def one_located_line(result, path: Path, message: str) -> None:
+    """`prep check` fails with the problem; any other command warns in one line and goes on."""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, lines
-    assert lines[0].startswith(f"{path}:"), lines[0]
-    assert message in lines[0]
+    line = lines[0].removeprefix(
+        "prep: warning: 1 card file has problems (a card that cannot load is skipped), first "
+    )
+    assert line.startswith(f"{path}:"), lines[0]
+    assert message in line
     assert "Traceback" not in result.output
 
 
@@ -55,21 +59,21 @@ def test_a_fifo_in_a_bank_is_one_line_not_a_hang(cli, tmp_path):
             if command == "check"
             else cli(command, "--bank", str(bank))
         )
-        assert result.exit_code == (1 if command == "check" else 2)
+        assert result.exit_code == (1 if command == "check" else 0)
         one_located_line(result, bank / "toy" / "pipe.yaml", "not a regular file")
 
 
 def test_a_link_to_a_device_is_never_read(cli, tmp_path):
     bank = bank_with(tmp_path, "zero.yaml", lambda p: p.symlink_to("/dev/zero"))
     result = cli("list", "--bank", str(bank))
-    assert result.exit_code == 2
+    assert result.exit_code == 0
     one_located_line(result, bank / "toy" / "zero.yaml", "not a regular file")
 
 
 def test_an_oversized_card_is_refused_by_size(cli, tmp_path):
     bank = bank_with(tmp_path, "huge.yaml", lambda p: p.write_text("id: huge\n" + "# padding\n" * 40_000))
     result = cli("list", "--bank", str(bank))
-    assert result.exit_code == 2
+    assert result.exit_code == 0
     one_located_line(result, bank / "toy" / "huge.yaml", "the limit is 256 KiB")
 
 
@@ -95,7 +99,7 @@ def test_an_escape_sequence_in_a_card_is_a_located_error(cli, tmp_path, sequence
 
     bank = bank_with(tmp_path, "sneaky.yaml", write)
     result = cli("list", "--bank", str(bank))
-    assert result.exit_code == 2
+    assert result.exit_code == 0
     one_located_line(result, bank / "toy" / "sneaky.yaml", f"control character {shown} in field 'title'")
     assert "\x1b" not in result.output and "\x9b" not in result.output
 
@@ -108,7 +112,7 @@ def test_a_raw_control_character_in_a_card_is_a_located_error(cli, tmp_path):
 
     bank = bank_with(tmp_path, "raw.yaml", write)
     result = cli("list", "--bank", str(bank))
-    assert result.exit_code == 2
+    assert result.exit_code == 0
     one_located_line(result, bank / "toy" / "raw.yaml", "control character \\x1b is not allowed")
     assert "\x1b" not in result.output
 
@@ -292,7 +296,8 @@ def test_sigterm_during_a_run_kills_the_snippet_and_exits_130(tmp_path, isolated
 
 
 def _snippet_pids() -> list[int]:
-    """Processes running a slow test snippet (their command line holds its code)."""
+    """Processes running a slow test snippet: a cold run's command line holds its
+    code; a warm worker's child is named prep-snippet (and its worker prep-worker)."""
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -300,11 +305,13 @@ def _snippet_pids() -> list[int]:
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as f:
                 cmdline = f.read()
+            with open(f"/proc/{entry}/comm", "rb") as f:
+                name = f.read().strip()
             with open(f"/proc/{entry}/stat") as f:
                 if f.read().split(") ")[1].startswith("Z"):
                     continue
         except OSError:
             continue
-        if b"time.sleep(300)" in cmdline:
+        if b"time.sleep(300)" in cmdline or name == b"prep-snippet":
             pids.append(int(entry))
     return pids

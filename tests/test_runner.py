@@ -6,7 +6,17 @@ import sys
 
 import pytest
 
-from interview_prep.runner import Verdict, output_diff, outputs_match, run_snippet
+from interview_prep.runner import SnippetWorker, Verdict, output_diff, outputs_match, run_snippet
+
+
+@pytest.fixture(autouse=True, params=["cold", "warm"])
+def runner_path(request, monkeypatch):
+    """Every guarantee holds on both paths: a fresh interpreter, and a fork of the warm worker."""
+    if request.param == "warm":
+        worker = SnippetWorker()
+        request.addfinalizer(worker.close)
+        monkeypatch.setitem(globals(), "run_snippet", worker.run)
+    return request.param
 
 
 def test_a_snippet_prints_and_passes():

@@ -23,10 +23,26 @@ def test_every_card_is_valid(bank):
 
 
 @pytest.mark.slow
-def test_every_snippet_prints_its_stored_output(bank):
+def test_every_snippet_prints_its_stored_output_warm_and_cold_alike(bank):
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from interview_prep.runner import run_snippet
+
+    # prep check runs the snippets through warm workers ...
     report = check_bank(bank, timeout=60)
     assert report.problems == []
     assert len(report.snippets) == sum(1 for c in bank if c.snippet)
+    # ... and a fresh interpreter prints exactly the same, byte for byte.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        cold = list(pool.map(lambda check: run_snippet(check.card.snippet.code, timeout=60), report.snippets))
+    differ = [
+        check.card.id
+        for check, fresh in zip(report.snippets, cold)
+        if (check.result.stdout, check.result.stderr, check.result.returncode)
+        != (fresh.stdout, fresh.stderr, fresh.returncode)
+    ]
+    assert differ == []
 
 
 def tier_counts(bank, topic):

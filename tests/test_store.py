@@ -202,7 +202,7 @@ def test_an_unreadable_memory_row_is_reported(tmp_path):
 def test_new_database_has_the_full_schema(tmp_path):
     path = tmp_path / "deep" / "er" / "progress.sqlite3"  # missing folders are created
     ReviewStore(path).close()
-    assert user_version(path) == len(MIGRATIONS) == 3
+    assert user_version(path) == len(MIGRATIONS) == 4
     with raw(path) as conn:
         columns = {
             table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
@@ -223,7 +223,7 @@ def test_new_database_has_the_full_schema(tmp_path):
         ],
         "memory": ["card_id", "due", "last_review", "stability", "difficulty", "state", "fsrs_json"],
     }
-    assert index_names(path) == {"review_card_id", "memory_due"}
+    assert index_names(path) == {"review_card_id", "memory_due", "review_time", "review_card_history"}
     assert journal_mode == "wal"
 
 
@@ -289,8 +289,8 @@ def test_migrates_a_version_1_file_keeping_its_data(tmp_path):
         ]
         assert progress.memories()["mse"].fsrs_json == fsrs_json
         progress.record(a_review("mse", 60))
-    assert user_version(path) == 3
-    assert index_names(path) == {"review_card_id", "memory_due"}
+    assert user_version(path) == 4
+    assert index_names(path) == {"review_card_id", "memory_due", "review_time", "review_card_history"}
 
 
 def test_a_review_keeps_how_many_mistakes_were_caught(tmp_path):
@@ -324,7 +324,7 @@ def test_a_newer_database_is_refused_and_left_alone(tmp_path):
     with pytest.raises(StoreError) as error:
         ReviewStore(path)
     assert str(error.value) == (
-        f"{path}: progress database is version 7; this prep understands up to 3; upgrade prep"
+        f"{path}: progress database is version 7; this prep understands up to 4; upgrade prep"
     )
     assert path.read_bytes() == before
 

@@ -1,0 +1,392 @@
+"""Where prep stands on speed: each figure beside a floor measured in the same run.
+
+Builds, in a temporary folder, a 1,000- and a 10,000-card bank (copies of the
+shipped cards under new ids, so their sizes are real) and a store of 100,000
+reviews, then times prep against floors: the same work done as cheaply as it
+can be (an interpreter start, an import, the snippets' own compute). Every
+figure is a ratio of medians over paired runs, so a noisy machine moves both
+sides together. Never run by the test suite.
+
+    python scripts/bench.py            # everything (several minutes)
+    python scripts/bench.py --quick    # fewer repeats
+    python scripts/bench.py --only snippet,explain
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PREP = [sys.executable, "-m", "interview_prep"]
+
+
+def run(argv: Sequence[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, int]:
+    """Wall seconds and peak memory (KiB) of one command, which must succeed."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            list(argv),
+            env=env,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        if proc.stdin is not None:
+            proc.stdin.write((stdin or "").encode())
+            proc.stdin.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"bench: {' '.join(argv)} failed: {errors.read().decode()[-500:]}")
+    return seconds, usage.ru_maxrss
+
+
+def timed(argv: Sequence[str], env: dict[str, str], stdin: str | None = None) -> float:
+    return run(argv, env, stdin)[0]
+
+
+def paired(a: Callable[[], float], b: Callable[[], float], repeats: int) -> tuple[float, float]:
+    """Medians of `a` and `b`, run alternately `repeats` times each (after one warm-up of each)."""
+    a()
+    b()
+    xs, ys = [], []
+    for _ in range(repeats):
+        xs.append(a())
+        ys.append(b())
+    return statistics.median(xs), statistics.median(ys)
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, float, float, float]] = []
+
+    def add(self, name: str, value: float, floor: float, target: float) -> None:
+        self.rows.append((name, value, floor, target))
+        ratio = value / floor if floor else float("inf")
+        mark = "ok " if ratio <= target else "OVER"
+        print(
+            f"{mark} {name:<58} {value * 1000:9.1f} ms  floor {floor * 1000:9.1f} ms"
+            f"  ratio {ratio:5.2f} (target ≤ {target})",
+            flush=True,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Fixtures: big banks and a big store
+
+
+def make_bank(target: Path, cards: int) -> None:
+    """`cards` cards in total with the shipped bank: copies of it under new ids, aliases and links."""
+    import yaml
+
+    from interview_prep.bank import packaged_bank_dir
+
+    shipped = sorted(packaged_bank_dir().glob("*/*.yaml"))
+    originals = [(p, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in shipped]
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    needed = cards - len(shipped)
+    copy = 0
+    while needed > 0:
+        copy += 1
+        suffix = f"c{copy}"
+        for path, data in originals:
+            if needed <= 0:
+                break
+            card = dict(data)
+            card["id"] = f"{data['id']}-{suffix}"
+            card["aliases"] = [f"{a} {suffix}" for a in data.get("aliases", [])]
+            card["follow_ups"] = [
+                {**f, "card": f"{f['card']}-{suffix}"} if f.get("card") else f
+                for f in data.get("follow_ups", [])
+            ]
+            card["related"] = [f"{r}-{suffix}" for r in data.get("related", [])]
+            folder = target / path.parent.name
+            folder.mkdir(parents=True, exist_ok=True)
+            text = yaml.dump(card, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
+            (folder / f"{card['id']}.yaml").write_text(text, encoding="utf-8")
+            needed -= 1
+
+
+def make_store(home: Path, reviews: int) -> None:
+    """`reviews` reviews spread over the shipped cards and two years, written in one transaction."""
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    from interview_prep import scheduler
+    from interview_prep.bank import load_bank, packaged_bank_dir
+    from interview_prep.domain import Rating
+    from interview_prep.store import ReviewStore, _to_text, progress_path
+
+    ids = list(load_bank([packaged_bank_dir()]).cards)
+    rng = random.Random(1)
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    with ReviewStore(progress_path(home)) as store:
+        db = store._db
+        db.execute("BEGIN")
+        rows = []
+        for i in range(reviews):
+            when = start + timedelta(minutes=i * 7)
+            rows.append((rng.choice(ids), _to_text(when), rng.randint(1, 4), 20.0, 2, 4, "drill", 0))
+        db.executemany(
+            "INSERT INTO review (card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        last = start + timedelta(minutes=reviews * 7)
+        for card_id in ids:
+            memory = scheduler.review(None, card_id, Rating.GOOD, last)
+            db.execute(
+                "INSERT INTO memory (card_id, due, last_review, stability, difficulty, state, fsrs_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    card_id,
+                    _to_text(memory.due),
+                    _to_text(last),
+                    memory.stability,
+                    memory.difficulty,
+                    memory.state,
+                    memory.fsrs_json,
+                ),
+            )
+        db.execute("COMMIT")
+
+
+# ---------------------------------------------------------------------------
+# The figures
+
+
+def bench_snippet(report: Report, repeats: int) -> None:
+    from interview_prep.bank import load_bank, packaged_bank_dir
+    from interview_prep.runner import SnippetWorker, child_environment
+
+    code = load_bank([packaged_bank_dir()]).cards["mse"].snippet.code  # type: ignore[union-attr]
+    env = child_environment("bench", tempfile.gettempdir())
+
+    def cold() -> float:
+        return timed([sys.executable, "-I", "-c", code], env)
+
+    with SnippetWorker() as worker:
+        worker.run("pass")  # the session's worker is already warm when `r` is pressed
+
+        def warm() -> float:
+            start = time.perf_counter()
+            result = worker.run(code)
+            assert result.ok, result.stderr
+            return time.perf_counter() - start
+
+        value, floor = paired(warm, cold, repeats * 3)
+    report.add("snippet re-run in a session (mse) vs a cold python -I run", value, floor, 0.2)
+
+
+def bench_explain(report: Report, env: dict[str, str], repeats: int) -> None:
+    from interview_prep.bank import load_bank, packaged_bank_dir
+    from interview_prep.runner import child_environment
+
+    code = load_bank([packaged_bank_dir()]).cards["mse"].snippet.code  # type: ignore[union-attr]
+    child_env = child_environment("bench", tempfile.gettempdir())
+    live = lambda: timed([*PREP, "explain", "mse"], env)
+    no_run = lambda: timed([*PREP, "explain", "mse", "--no-run"], env)
+    cold = lambda: timed([sys.executable, "-I", "-c", code], child_env)
+    value, a = paired(live, no_run, repeats)
+    _, b = paired(live, cold, repeats)
+    report.add("prep explain mse vs max(--no-run, its snippet cold)", value, max(a, b), 1.2)
+
+
+def bench_check(report: Report, env: dict[str, str], repeats: int) -> None:
+    """prep check against the snippets' own compute (each in a warm fork) divided by the cores."""
+    from interview_prep.bank import load_bank, packaged_bank_dir
+    from interview_prep.runner import SnippetWorker
+
+    cards = [c for c in load_bank([packaged_bank_dir()]) if c.snippet]
+    cores = os.cpu_count() or 1
+    floors = []
+    values = []
+    with SnippetWorker() as worker:
+        worker.run("import numpy")
+        for _ in range(max(1, repeats // 2)):
+            own = 0.0
+            for card in cards:
+                assert card.snippet is not None
+                own += worker.run(card.snippet.code, timeout=60).seconds
+            floors.append(own / cores)
+            values.append(timed([*PREP, "check"], env))
+    report.add(
+        f"prep check ({len(cards)} snippets) vs their own compute ÷ {cores} cores",
+        statistics.median(values),
+        statistics.median(floors),
+        1.3,
+    )
+
+
+def bench_sizes(report: Report, base_env: dict[str, str], work: Path, repeats: int) -> None:
+    big = work / "bank-10000"
+    make_bank(big, 10_000)
+    small_env = dict(base_env, PREP_HOME=str(work / "home-small"))
+    big_env = dict(base_env, PREP_HOME=str(work / "home-big"))
+    with_big = ["--bank", str(big)]
+    card_id = "huber-c40"
+
+    # First build: time to parse every card file ÷ cores is the floor.
+    from interview_prep.index import _parse_file
+
+    files = sorted(big.glob("*/*.yaml")) + sorted(
+        __import__("interview_prep.bank", fromlist=["x"]).packaged_bank_dir().glob("*/*.yaml")
+    )
+    start = time.perf_counter()
+    for path in files:
+        info = path.stat()
+        _parse_file((str(path), 0, info.st_size, info.st_mtime_ns))
+    parse_floor = (time.perf_counter() - start) / (os.cpu_count() or 1)
+    builds = []
+    for i in range(max(1, repeats // 3)):
+        fresh_env = dict(base_env, PREP_HOME=str(work / f"home-build-{i}"))
+        builds.append(timed([*PREP, "explain", card_id, "--no-run", *with_big], fresh_env))
+    report.add(
+        "10,000 cards: first build of the index vs parsing ÷ cores",
+        statistics.median(builds),
+        parse_floor,
+        1.3,
+    )
+
+    timed([*PREP, "explain", card_id, "--no-run", *with_big], big_env)
+    timed([*PREP, "explain", "huber", "--no-run"], small_env)
+
+    def lookup(env: dict[str, str], extra: list[str], card: str) -> Callable[[], float]:
+        return lambda: timed([*PREP, "explain", card, "--no-run", *extra], env)
+
+    value, floor = paired(lookup(big_env, with_big, card_id), lookup(small_env, [], "huber"), repeats)
+    report.add("10,000 cards: warm explain ID --no-run vs the shipped bank", value, floor, 2.0)
+
+    query = "why is squared error sensitive to outliers"
+    value, floor = paired(
+        lambda: timed([*PREP, "search", query, *with_big], big_env),
+        lambda: timed([*PREP, "search", query], small_env),
+        repeats,
+    )
+    report.add("10,000 cards: search vs the shipped bank", value, floor, 2.0)
+
+    value, floor = paired(
+        lambda: timed([*PREP, "list", *with_big], big_env),
+        lambda: timed([*PREP, "list"], small_env),
+        repeats,
+    )
+    report.add("10,000 cards: list (piped) vs the shipped bank", value, floor, 2.0)
+
+    edited = big / "loss" / f"{card_id}.yaml"
+    original = edited.read_text(encoding="utf-8")
+    reindex = []
+    warm = []
+    for i in range(repeats):
+        edited.write_text(
+            original.replace("title:", f"title: edit {i}", 1) if "title:" in original else original
+        )
+        reindex.append(timed([*PREP, "explain", card_id, "--no-run", *with_big], big_env))
+        warm.append(timed([*PREP, "explain", card_id, "--no-run", *with_big], big_env))
+    edited.write_text(original, encoding="utf-8")
+    report.add(
+        "10,000 cards: re-index after editing one card vs a warm lookup",
+        statistics.median(reindex),
+        statistics.median(warm),
+        1.5,
+    )
+
+    big_peak = statistics.median(
+        run([*PREP, "explain", card_id, "--no-run", *with_big], big_env)[1] for _ in range(3)
+    )
+    small_peak = statistics.median(
+        run([*PREP, "explain", "huber", "--no-run"], small_env)[1] for _ in range(3)
+    )
+    report.add(
+        "10,000 cards: peak memory of a lookup (KiB as ms) vs shipped",
+        big_peak / 1000,
+        small_peak / 1000,
+        1.5,
+    )
+
+
+def bench_store(report: Report, base_env: dict[str, str], work: Path, repeats: int) -> None:
+    full = work / "home-reviews"
+    empty = work / "home-empty"
+    make_store(full, 100_000)
+    full_env = dict(base_env, PREP_HOME=str(full))
+    empty_env = dict(base_env, PREP_HOME=str(empty))
+    timed([*PREP, "stats"], empty_env)
+    value, floor = paired(
+        lambda: timed([*PREP, "stats"], full_env),
+        lambda: timed([*PREP, "stats"], empty_env),
+        repeats,
+    )
+    report.add("prep stats over 100,000 reviews vs an empty store", value, floor, 1.5)
+    value, floor = paired(
+        lambda: timed([*PREP, "drill", "-n", "1"], full_env, stdin=""),
+        lambda: timed([*PREP, "drill", "-n", "1"], empty_env, stdin=""),
+        repeats,
+    )
+    report.add("prep drill start-up over 100,000 reviews vs an empty store", value, floor, 1.2)
+
+
+def bench_startup(report: Report, env: dict[str, str], repeats: int) -> None:
+    value, floor = paired(
+        lambda: timed([*PREP, "--help"], env),
+        lambda: timed([sys.executable, "-c", "import typer"], env),
+        repeats * 3,
+    )
+    report.add("prep --help vs python -c 'import typer'", value, floor, 1.2)
+    timed([*PREP, "explain", "mse", "--no-run"], env)
+    value, floor = paired(
+        lambda: timed([*PREP, "explain", "mse", "--no-run"], env),
+        lambda: timed([sys.executable, "-c", "import typer, yaml, rich.markdown"], env),
+        repeats * 3,
+    )
+    report.add("prep explain mse --no-run vs import typer, yaml, rich.markdown", value, floor, 1.5)
+
+
+SECTIONS = ("startup", "snippet", "explain", "check", "store", "sizes")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated: {', '.join(SECTIONS)}")
+    args = parser.parse_args()
+    repeats = 3 if args.quick else 7
+    only = set(args.only.split(","))
+    report = Report()
+    work = Path(tempfile.mkdtemp(prefix="prep-bench-"))
+    try:
+        env = {k: v for k, v in os.environ.items() if k not in ("PREP_BANK",)}
+        env.update(PREP_HOME=str(work / "home"), NO_COLOR="1", PYTHONPATH=str(ROOT))
+        print(f"prep benchmark: {os.cpu_count()} cores, medians of {repeats} paired runs\n", flush=True)
+        if "startup" in only:
+            bench_startup(report, env, repeats)
+        if "snippet" in only:
+            bench_snippet(report, repeats)
+        if "explain" in only:
+            bench_explain(report, env, repeats)
+        if "check" in only:
+            bench_check(report, env, repeats)
+        if "store" in only:
+            bench_store(report, env, work, repeats)
+        if "sizes" in only:
+            bench_sizes(report, env, work, repeats)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    over = [name for name, value, floor, target in report.rows if value / floor > target]
+    print(f"\n{len(report.rows) - len(over)} of {len(report.rows)} figures within target")
+
+
+if __name__ == "__main__":
+    main()
