@@ -17,6 +17,7 @@ it, and the cards that have none are usable.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3  # module level on purpose: only the commands that read the bank import this module
@@ -556,7 +557,7 @@ class BankIndex:
         # pair of neighbouring terms is also asked for as a phrase, so a card
         # that says "validation loss" beats one that says both words apart.
         quoted = ['"{}"'.format(t.replace('"', '""')) for t in query_terms]
-        pairs = [f'"{a[1:-1]} {b[1:-1]}"' for a, b in zip(quoted, quoted[1:])]
+        pairs = [f'"{a[1:-1]} {b[1:-1]}"' for a, b in itertools.pairwise(quoted)]
         match = " OR ".join(dict.fromkeys(quoted + pairs))
         weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
         rows = self.conn.execute(
