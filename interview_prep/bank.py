@@ -20,6 +20,7 @@ from .errors import BankError, CardError, LookupFailed
 
 if TYPE_CHECKING:
     from .index import BankIndex, CardSummary
+    from .tracks import Track
 
 BANK_ENV = "PREP_BANK"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -587,6 +588,27 @@ class Bank:
             if tag not in known:
                 raise LookupFailed(f"no card has the tag {tag!r}{_did_you_mean(tag, known)}")
         return list(tags)
+
+    def tracks(self) -> tuple[dict[str, Track], list[CardError]]:
+        """The tracks every loaded bank defines (tracks.yaml), and their problems."""
+        from .tracks import load_tracks
+
+        return load_tracks(self.folders, self.topics())
+
+    def choose_topics(self, topics: Sequence[str], tracks: Sequence[str]) -> list[str]:
+        """--topic, narrowed to the --track's topics when both are given (each name checked)."""
+        from .tracks import track_topics
+
+        chosen = self.check_topics(topics)
+        if not tracks:
+            return chosen
+        in_tracks = track_topics(self.tracks()[0], tracks)
+        if not chosen:
+            return in_tracks
+        both = [t for t in chosen if t in in_tracks]
+        if not both:
+            raise LookupFailed(f"topic {chosen[0]!r} is not in track {tracks[0]!r}; see: prep topics")
+        return both
 
     def skipped_note(self) -> str | None:
         """One line for a command that runs on the good cards while some are skipped."""

@@ -206,6 +206,15 @@ TopicOption = Annotated[
     list[str] | None,
     typer.Option("--topic", "-t", metavar="TOPIC", help="Only this topic; repeatable.", show_default=False),
 ]
+TrackOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--track",
+        metavar="TRACK",
+        show_default=False,
+        help="Only the topics of this role's track (data-scientist, ml-engineer; see prep topics); repeatable.",
+    ),
+]
 TierOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -360,6 +369,7 @@ def _study(
 @app.command(short_help="An interview-style session: answer, reveal, rate.")
 def quiz(
     topic: TopicOption = None,
+    track: TrackOption = None,
     tier: TierOption = None,
     tag: TagOption = None,
     n: Annotated[int, typer.Option("-n", "--number", help="How many questions.", min=1, max=1000)] = 10,
@@ -396,7 +406,7 @@ def quiz(
     from .planning import plan_quiz
 
     cards = _bank(bank, data_dir)
-    chosen = cards.choose(topic or [], tier or [], tag or [])
+    chosen = cards.choose(cards.choose_topics(topic or [], track or []), tier or [], tag or [])
     plan = plan_quiz(chosen, n, _order(order), seed, one_topic=bool(topic))
     with _store(data_dir) as store:
         _study(plan.cards, cards, Mode.QUIZ, store, offer_follow_ups=plan.offer_follow_ups, timeout=timeout)
@@ -417,6 +427,7 @@ def _order(value: str | None) -> Order | None:
 def drill(
     tier: TierOption = None,
     topic: TopicOption = None,
+    track: TrackOption = None,
     n: Annotated[
         int | None,
         typer.Option(
@@ -454,7 +465,7 @@ def drill(
     from .terminal import console
 
     cards = _bank(bank, data_dir)
-    chosen = cards.choose_summaries(topic or [], tier or [])
+    chosen = cards.choose_summaries(cards.choose_topics(topic or [], track or []), tier or [])
     moment = now()
     with _store(data_dir) as store:
         started = store.new_cards_started_between(*today_window(moment))
@@ -469,6 +480,7 @@ def drill(
 @app.command()
 def stats(
     topic: TopicOption = None,
+    track: TrackOption = None,
     weeks: Annotated[int, typer.Option(help="How many weeks of history to draw.", min=1, max=52)] = 12,
     days: Annotated[int, typer.Option(help="How many days of due forecast.", min=1, max=30)] = 7,
     data_dir: DataDirOption = None,
@@ -487,7 +499,7 @@ def stats(
     from .terminal import console
 
     cards = _bank(bank, data_dir)
-    chosen = cards.choose_summaries(topic or [])
+    chosen = cards.choose_summaries(cards.choose_topics(topic or [], track or []))
     with _store(data_dir) as store:
         figures = summary_from_store(chosen, store, now(), weeks=weeks, days=days)
     out = console()
@@ -660,17 +672,25 @@ def list_cards(
 
 
 @app.command()
-def topics(bank: BankOption = None, data_dir: DataDirOption = None) -> None:
-    """Count the cards in each topic and tier.
+def topics(track: TrackOption = None, bank: BankOption = None, data_dir: DataDirOption = None) -> None:
+    """Count the cards in each topic and tier, and show each topic's tracks.
 
     \b
-    Example:
+    Examples:
       prep topics
+      prep topics --track ml-engineer
     """
     from . import render
     from .terminal import console
+    from .tracks import tracks_of
 
-    console().print(render.topics_table(list(_bank(bank, data_dir).summaries.values())))
+    cards = _bank(bank, data_dir)
+    tracks, problems = cards.tracks()
+    if problems:
+        _warn(f"{problems[0]}; prep check lists every problem")
+    shown = cards.choose_topics([], track or [])
+    listed = [c for c in cards.summaries.values() if not track or c.topic in shown]
+    console().print(render.topics_table(listed, tracks_of(tracks)))
 
 
 @app.command("run")
@@ -782,10 +802,11 @@ def check(
             run=run,
             untrusted=policy.untrusted_bank,
         )
-    for line in report.problems:
+    _, track_problems = cards.tracks()
+    for line in [*report.problems, *(str(p) for p in track_problems)]:
         _error(line)
     out.print(render.check_summary(report))
-    if not report.ok:
+    if not report.ok or track_problems:
         raise typer.Exit(ExitCode.FAILED)
     what = "every card is valid, grades its examples as labelled"
     out.print(f"✓ {what} and every snippet prints its stored output" if run else f"✓ {what}", style="green")

@@ -593,7 +593,8 @@ def _card_files(folders: Sequence[Path]) -> tuple[list[tuple[str, int, int, int]
                 problems.append(CardError(path, 1, f"cannot read: {exc.strerror}"))
                 continue
             found.append((str(path), number, info.st_size, info.st_mtime_ns))
-        for stray in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yml")):
+        strays = [p for p in sorted(folder.glob("*.yaml")) if p.name != "tracks.yaml"]
+        for stray in strays + sorted(folder.glob("*/*.yml")):
             problems.append(CardError(stray, 1, "not loaded: cards live at <bank>/<topic>/<id>.yaml"))
     return found, problems
 

@@ -7,7 +7,7 @@ when a snippet is shown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -210,7 +210,7 @@ def card_lines(cards: Sequence[Listed]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def topics_table(cards: Sequence[Listed]) -> Table:
+def topics_table(cards: Sequence[Listed], tracks: Mapping[str, Sequence[str]] | None = None) -> Table:
     counts: dict[str, dict[Tier, int]] = {}
     for card in cards:
         counts.setdefault(card.topic, {t: 0 for t in Tier})[card.tier] += 1
@@ -224,9 +224,14 @@ def topics_table(cards: Sequence[Listed]) -> Table:
             footer=str(sum(c[tier] for c in counts.values())),
         )
     table.add_column("cards", justify="right", style="bold", footer=str(len(cards)))
+    if tracks:
+        table.add_column("tracks", style="dim")
     for topic in sorted(counts):
         row = counts[topic]
-        table.add_row(topic, *(str(row[t]) for t in Tier), str(sum(row.values())))
+        cells = [topic, *(str(row[t]) for t in Tier), str(sum(row.values()))]
+        if tracks:
+            cells.append(", ".join(tracks.get(topic, [])))
+        table.add_row(*cells)
     return table
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import BAD_BANKS, FIXTURES
+from .conftest import BAD_BANKS, FIXTURES, GOOD_BANK
 
 pytestmark = pytest.mark.usefixtures("toy_bank_only")
 
@@ -244,3 +244,36 @@ def test_every_bad_fixture_is_one_located_line_from_the_cli(cli, case):
     assert re.search(re.escape(str(BAD_BANKS / case)) + r"\S*:\d+: \S", warning)
     assert "prep check lists them all" in warning
     assert "toy-mean" in listed.stdout  # the good cards are all there
+
+
+# --- tracks -------------------------------------------------------------------
+
+
+def test_topics_shows_each_topics_tracks(cli):
+    result = cli("topics")
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "toy " in line)
+    assert "toy-role" in row
+
+
+def test_a_track_selects_its_topics_for_a_quiz(cli):
+    result = cli("quiz", "--track", "toy-role", "-n", "1", "--seed", "1", input="\n\n3\n")
+    assert result.exit_code == 0, result.stderr
+    assert "1 of 1" in result.stdout or "1/1" in result.stdout
+
+
+def test_an_unknown_track_names_the_choices(cli):
+    result = cli("quiz", "--track", "toy-rol")
+    assert result.exit_code == 2
+    assert result.stderr == "prep: no track 'toy-rol' (did you mean 'toy-role'?); tracks are: toy-role\n"
+
+
+def test_a_track_naming_an_unknown_topic_fails_check(cli, tmp_path):
+    import shutil
+
+    bank = tmp_path / "mine"
+    shutil.copytree(GOOD_BANK, bank)
+    (bank / "tracks.yaml").write_text("toy-role:\n  topics: [toy, nope]\n")
+    result = cli("check", "--no-run", "--bank", str(bank))
+    assert result.exit_code == 1
+    assert f"{bank / 'tracks.yaml'}:1: track 'toy-role' names unknown topic 'nope'" in result.stderr
