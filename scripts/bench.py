@@ -267,6 +267,22 @@ def bench_sizes(report: Report, base_env: dict[str, str], work: Path, repeats: i
     def lookup(env: dict[str, str], extra: list[str], card: str) -> Callable[[], float]:
         return lambda: timed([*PREP, "explain", card, "--no-run", *extra], env)
 
+    middle = work / "bank-1000"
+    make_bank(middle, 1_000)
+    middle_env = dict(base_env, PREP_HOME=str(work / "home-middle"))
+    with_middle = ["--bank", str(middle)]
+    timed([*PREP, "explain", "huber-c1", "--no-run", *with_middle], middle_env)
+    value, floor = paired(
+        lookup(middle_env, with_middle, "huber-c1"), lookup(small_env, [], "huber"), repeats
+    )
+    report.add("1,000 cards: warm explain ID --no-run vs the shipped bank", value, floor, 2.0)
+    value, floor = paired(
+        lambda: timed([*PREP, "list", *with_middle], middle_env),
+        lambda: timed([*PREP, "list"], small_env),
+        repeats,
+    )
+    report.add("1,000 cards: list (piped) vs the shipped bank", value, floor, 2.0)
+
     value, floor = paired(lookup(big_env, with_big, card_id), lookup(small_env, [], "huber"), repeats)
     report.add("10,000 cards: warm explain ID --no-run vs the shipped bank", value, floor, 2.0)
 
