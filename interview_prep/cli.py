@@ -246,12 +246,9 @@ CardArgument = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version
+        from . import __version__
 
-        try:
-            typer.echo(f"prep {version('interview-prep')}")
-        except PackageNotFoundError:
-            typer.echo("prep (not installed)")
+        typer.echo(f"prep {__version__}")
         raise typer.Exit()
 
 

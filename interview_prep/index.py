@@ -102,12 +102,9 @@ def index_path(cache: Path, folders: Sequence[Path]) -> Path:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from . import __version__
 
-    try:
-        return version("interview-prep")
-    except PackageNotFoundError:
-        return "unknown"
+    return __version__
 
 
 def has_fts5(conn: sqlite3.Connection) -> bool:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from .bank import Bank, normalise_name
 from .cards import Card
 from .errors import LookupFailed
-from .text import search_stem, words
 
 # How close a typed name must be to a card's id, alias or title (difflib ratio).
 NAME_MATCH_CUTOFF = 0.8
@@ -140,6 +139,9 @@ def _shell_quote(text: str) -> str:
 def terms(text: str) -> list[str]:
     # Words are what the grader calls words (text.py), so search and grading
     # never disagree on one; search then stems harder than grading may.
+    # (Imported here: a lookup by name never needs it.)
+    from .text import search_stem, words
+
     return [search_stem(w) for w in words(text) if w not in STOPWORDS]
 
 

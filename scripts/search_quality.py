@@ -1,6 +1,6 @@
 """How well `prep search` finds the card that answers an interview question.
 
-Reads tests/search/questions.yaml (questions written the way interviewers
+Reads tests/search/questions*.yaml (questions written the way interviewers
 ask them, independently of the cards' wording, each with the card that
 answers it) and prints top-1, top-3 and mean reciprocal rank over the
 shipped bank. `-v` lists the questions whose card is not in the top 3.
@@ -23,7 +23,17 @@ sys.path.insert(0, str(ROOT))
 from interview_prep.bank import bank_dirs, load_bank
 from interview_prep.search import search
 
-QUESTIONS = ROOT / "tests" / "search" / "questions.yaml"
+QUESTIONS = ROOT / "tests" / "search"
+
+
+def load_questions() -> list[dict[str, str]]:
+    """Every questions*.yaml: the first 163 on the original topics, then 129 on part four's."""
+    import yaml
+
+    found: list[dict[str, str]] = []
+    for path in sorted(QUESTIONS.glob("questions*.yaml")):
+        found += yaml.safe_load(path.read_text(encoding="utf-8"))
+    return found
 
 
 def figures(
@@ -45,7 +55,6 @@ def figures(
 
 
 def main() -> None:
-    import yaml
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -54,7 +63,7 @@ def main() -> None:
         "--bm25", action="store_true", help="measure the hand-written BM25 that FTS5 replaced (the yardstick)"
     )
     args = parser.parse_args()
-    questions = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    questions = load_questions()
     if args.bm25:
         from tests.search import bm25_reference
 

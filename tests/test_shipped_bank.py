@@ -73,7 +73,53 @@ def test_part_two_topics_have_every_tier(bank):
     assert sum(1 for card in bank if card.topic in PART_TWO) >= 40
 
 
-@pytest.mark.parametrize("topics, share", [(("loss", "regularization"), 0.8), (tuple(PART_TWO), 0.75)])
+# Part four: the second half of an ML interview loop, with the least each topic holds.
+PART_FOUR = {
+    "deep-learning": 10,
+    "nlp-llm": 10,
+    "recsys": 6,
+    "time-series": 5,
+    "system-design": 6,
+    "sql": 8,
+    "classic-models": 8,
+}
+
+
+def test_part_four_topics_have_every_tier_and_their_counts(bank):
+    for topic, least in PART_FOUR.items():
+        counts = tier_counts(bank, topic)
+        assert all(counts[t] for t in Tier), (topic, counts)
+        assert sum(counts.values()) >= least, (topic, counts)
+    assert sum(1 for card in bank if card.topic in PART_FOUR) >= 55
+
+
+@pytest.mark.parametrize("topic", sorted(PART_FOUR))
+def test_a_default_quiz_on_a_new_topic_reaches_a_deep_card_and_offers_an_in_topic_follow_up(bank, topic):
+    from interview_prep.planning import plan_quiz
+
+    cards = bank.select([topic])
+    for seed in range(5):
+        plan = plan_quiz(cards, 10, None, seed, one_topic=True)
+        assert plan.offer_follow_ups
+        assert any(card.tier is Tier.DEEP for card in plan.cards), (topic, seed)
+        in_topic = [
+            f.card for card in plan.cards for f in card.linked_follow_ups if bank.cards[f.card].topic == topic
+        ]
+        assert in_topic, (topic, seed)
+
+
+def test_every_topic_belongs_to_a_track_and_both_roles_exist(bank):
+    tracks, problems = bank.tracks()
+    assert problems == []
+    assert {"data-scientist", "ml-engineer"} <= set(tracks)
+    covered = {topic for track in tracks.values() for topic in track.topics}
+    assert set(bank.topics()) <= covered
+
+
+@pytest.mark.parametrize(
+    "topics, share",
+    [(("loss", "regularization"), 0.8), (tuple(PART_TWO), 0.75), (tuple(PART_FOUR), 0.75)],
+)
 def test_snippets_wherever_a_computation_fits(bank, topics, share):
     cards = [c for c in bank if c.topic in topics]
     assert sum(1 for c in cards if c.snippet) / len(cards) >= share
@@ -187,3 +233,15 @@ SUBJECTS = {
 def test_subjects_are_findable_by_search(bank, question):
     top = [hit.card.id for hit in search(bank, question, limit=3)]
     assert SUBJECTS[question] in top, top
+
+
+@pytest.mark.parametrize("track", ["ml-engineer", "data-scientist"])
+def test_a_quiz_on_a_track_asks_only_its_topics(cli, track):
+    from interview_prep.tracks import load_tracks
+
+    tracks, _ = load_tracks([packaged_bank_dir()], load_bank([packaged_bank_dir()]).topics())
+    result = cli("quiz", "--track", track, "-n", "3", "--seed", "4", input="\n3\n\n3\n\n3\n")
+    assert result.exit_code == 0, result.stderr
+    asked = re.findall(r"\d+/\d+\s+([a-z0-9-]+) · (?:core|advanced|deep) · ", result.stdout)
+    assert len(asked) == 3, result.stdout
+    assert set(asked) <= set(tracks[track].topics), asked
