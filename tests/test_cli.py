@@ -118,8 +118,8 @@ def test_run_a_card_without_a_snippet(cli):
 def test_topics_counts_cards_by_tier(cli):
     result = cli("topics")
     row = next(line for line in result.output.splitlines() if line.strip("│ ").startswith("toy"))
-    # topic, core, advanced, deep, cards
-    assert [cell.strip() for cell in row.split("│")[1:-1]] == ["toy", "1", "1", "1", "3"]
+    # topic, core, advanced, deep, cards, tracks
+    assert [cell.strip() for cell in row.split("│")[1:-1]] == ["toy", "1", "1", "1", "3", "toy-role"]
 
 
 def test_list_filters_and_prints_json(cli):
