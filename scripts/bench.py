@@ -222,7 +222,7 @@ def bench_check(report: Report, env: dict[str, str], repeats: int) -> None:
                 assert card.snippet is not None
                 own += worker.run(card.snippet.code, timeout=60).seconds
             floors.append(own / cores)
-            values.append(timed([*PREP, "check"], env))
+            values.append(timed([*PREP, "check", "--timeout", "60"], env))
     report.add(
         f"prep check ({len(cards)} snippets) vs their own compute ÷ {cores} cores",
         statistics.median(values),
