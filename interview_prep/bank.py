@@ -478,9 +478,20 @@ class Bank:
         self.index = index
         self.folders = index.folders
         self.problems = index.problems()
-        self.summaries = index.summaries()
-        self.cards = _Cards(index, self.summaries)
+        self._summaries: dict[str, CardSummary] | None = None
+        self.cards = _Cards(index, self)
         self._names: dict[str, str] | None = None
+
+    @property
+    def summaries(self) -> dict[str, CardSummary]:
+        """Id, title, topic, tier, tags and aliases of every usable card, read on first use.
+
+        A lookup by name never reads them: in a bank of 10,000 cards that is
+        most of what a lookup would cost.
+        """
+        if self._summaries is None:
+            self._summaries = self.index.summaries()
+        return self._summaries
 
     @property
     def ok(self) -> bool:
@@ -625,9 +636,9 @@ class Bank:
 class _Cards(Mapping[str, Card]):
     """Whole cards by id, read from the index on first use and kept."""
 
-    def __init__(self, index: BankIndex, summaries: Mapping[str, CardSummary]):
+    def __init__(self, index: BankIndex, bank: Bank):
         self._index = index
-        self._summaries = summaries
+        self._bank = bank
         self._loaded: dict[str, Card] = {}
 
     def __getitem__(self, card_id: str) -> Card:
@@ -637,9 +648,8 @@ class _Cards(Mapping[str, Card]):
         return card
 
     def get(self, card_id: str, default: Card | None = None) -> Card | None:  # type: ignore[override]
-        if card_id not in self._summaries:
-            return default
         if card_id not in self._loaded:
+            # One row by primary key: no need to read every summary first.
             card = self._index.card(card_id)
             if card is None:
                 return default
@@ -647,16 +657,16 @@ class _Cards(Mapping[str, Card]):
         return self._loaded[card_id]
 
     def __contains__(self, card_id: object) -> bool:
-        return card_id in self._summaries
+        return isinstance(card_id, str) and self.get(card_id) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._summaries)
+        return iter(self._bank.summaries)
 
     def __len__(self) -> int:
-        return len(self._summaries)
+        return len(self._bank.summaries)
 
     def values(self) -> Any:
-        return self.load(list(self._summaries)).values()
+        return self.load(list(self._bank.summaries)).values()
 
     def load(self, ids: Sequence[str]) -> dict[str, Card]:
         """These cards, read in one query where not read before, in the order given."""

@@ -98,6 +98,11 @@ def make_bank(target: Path, cards: int) -> None:
     originals = [(p, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in shipped]
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     needed = cards - len(shipped)
+    # The ids that will exist, so no copy links to a card that is never written.
+    per_copy = len(originals)
+    made = {data["id"] for _, data in originals} | {
+        f"{originals[i % per_copy][1]['id']}-c{1 + i // per_copy}" for i in range(max(needed, 0))
+    }
     copy = 0
     while needed > 0:
         copy += 1
@@ -109,10 +114,12 @@ def make_bank(target: Path, cards: int) -> None:
             card["id"] = f"{data['id']}-{suffix}"
             card["aliases"] = [f"{a} {suffix}" for a in data.get("aliases", [])]
             card["follow_ups"] = [
-                {**f, "card": f"{f['card']}-{suffix}"} if f.get("card") else f
+                {**f, "card": f"{f['card']}-{suffix}"}
+                if f.get("card") and f"{f['card']}-{suffix}" in made
+                else {"question": f["question"]}
                 for f in data.get("follow_ups", [])
             ]
-            card["related"] = [f"{r}-{suffix}" for r in data.get("related", [])]
+            card["related"] = [f"{r}-{suffix}" for r in data.get("related", []) if f"{r}-{suffix}" in made]
             folder = target / path.parent.name
             folder.mkdir(parents=True, exist_ok=True)
             text = yaml.dump(card, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
