@@ -339,8 +339,8 @@ def _study(
 
     out = console()
     io = TerminalIO(out, interactive=interactive())
-    # One warm worker for the session: it imports numpy while the user reads
-    # the first question, and a snippet run (`r`) then costs a fork.
+    # One warm worker for the session, started at the first reveal: it imports
+    # numpy while the user reads the model answer, and `r` then costs a fork.
     worker = SnippetWorker()
     session = StudySession(
         cards,
@@ -354,9 +354,9 @@ def _study(
         clock=stopwatch,
         may_run=_policy(bank).refusal,
         run_snippet=worker.run,
+        warm_up=worker.start,
     )
     with worker:
-        worker.start()
         result = session.run()
     out.print(render.session_summary(result))
     if result.ended is Ended.INTERRUPTED:
@@ -547,7 +547,7 @@ def explain(
     out = console()
     out.print(render.card_top(card))
     if card.snippet:
-        out.print(render.snippet_code(card))
+        out.print(render.snippet_code(card, highlight=out.is_terminal and not out.no_color))
         if run and refusal:
             out.print(render.stored_output(card))
             out.print(f"  {refusal[0].upper()}{refusal[1:]}.", style="yellow", markup=False)

@@ -316,15 +316,22 @@ class BankWords:
     """
 
     def __init__(self, cards: Iterable[Card]):
-        self._cards = list(cards)
+        # Not read until a word needs it: a bank from the index keeps each
+        # card's words there, and reading 10,000 whole cards would be waste.
+        self._cards = cards
         self._words: frozenset[str] | None = None
 
     def __call__(self, word: str) -> bool:
         if self._words is None:
-            # Case-folded words are enough here, and a full `fold` of a whole
-            # bank's text would cost more than the rest of a `prep grade`.
-            text = "\n".join(_card_text(card) for card in self._cards)
-            self._words = frozenset(plain_words(text))
+            # A Bank's index (not a list's .index method) keeps the words.
+            vocabulary = getattr(getattr(self._cards, "index", None), "vocabulary", None)
+            if vocabulary is not None:
+                self._words = vocabulary()
+            else:
+                # Case-folded words are enough here, and a full `fold` of a whole
+                # bank's text would cost more than the rest of a `prep grade`.
+                text = "\n".join(_card_text(card) for card in self._cards)
+                self._words = frozenset(plain_words(text))
         return word in self._words
 
 

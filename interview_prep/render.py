@@ -98,10 +98,14 @@ def _explanation_parts(card: Card) -> list[RenderableType]:
     return parts
 
 
-def snippet_code(card: Card) -> RenderableType:
+def snippet_code(card: Card, highlight: bool = True) -> RenderableType:
+    """The snippet's code, highlighted only where colour shows: building the
+    Python lexer costs more than the rest of a lookup, and is wasted on a pipe."""
+    assert card.snippet is not None
+    if not highlight:
+        return section("Snippet", Padding(Text(card.snippet.code.rstrip()), (0, 0, 0, 2), expand=False))
     from rich.syntax import Syntax
 
-    assert card.snippet is not None
     code = Syntax(card.snippet.code.rstrip(), "python", theme="ansi_dark", line_numbers=False, word_wrap=True)
     return section("Snippet", Padding(code, (0, 0, 0, 2), expand=False))
 

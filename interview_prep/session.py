@@ -114,6 +114,7 @@ class StudySession:
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         snippet_timeout: float = 10.0,
         may_run: Callable[[Card], str | None] = lambda card: None,
+        warm_up: Callable[[], None] = lambda: None,
     ):
         self.queue = list(cards)
         self.bank = bank
@@ -127,6 +128,9 @@ class StudySession:
         self.snippet_timeout = snippet_timeout
         # Says why a card's snippet may not run (an untrusted bank), or None.
         self.may_run = may_run
+        # Called at each reveal: the moment a snippet run (`r`) may follow,
+        # and a session that ends at its first prompt never pays for it.
+        self.warm_up = warm_up
         self.result = SessionResult(mode=mode)
         self.asked: set[str] = set()
         self._bank_words = BankWords(bank)
@@ -180,6 +184,7 @@ class StudySession:
         # a miss; in a drill, where typing is optional, the user judges alone.
         suggested = coverage.suggested if coverage else (Rating.AGAIN if self.mode is Mode.QUIZ else None)
         self.io.reveal(card, coverage, seconds, suggested, self.mode)
+        self.warm_up()
         return self._menu(card, coverage, seconds, suggested, position, depth, follow_up_of)
 
     def _menu(

@@ -222,7 +222,7 @@ class TerminalIO:
         self.out.print(render.explanation(card))
 
     def snippet_result(self, card: Card, result: RunResult) -> None:
-        self.out.print(render.snippet_code(card))
+        self.out.print(render.snippet_code(card, highlight=self.out.is_terminal and not self.out.no_color))
         self.out.print(render.run_output(card, result))
 
     def message(self, text: str) -> None:

@@ -28,7 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PREP = [sys.executable, "-m", "interview_prep"]
+# The console script a user runs (python -m would add runpy's cost), from
+# this interpreter's environment; -m where there is none.
+_SCRIPT = Path(sys.executable).parent / "prep"
+PREP = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "interview_prep"]
 
 
 def run(argv: Sequence[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, int]:
