@@ -101,6 +101,9 @@ def check_bank(
     with workers, ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
         futures = {pool.submit(workers.run, _code(card), timeout=timeout): card for card in cards}
         try:
+            # The grading checks are Python work in this process, the snippets
+            # run in others: do them while the snippets run, not after.
+            grading = check_grading(bank, chosen)
             for future in as_completed(futures):
                 card = futures[future]
                 check = SnippetCheck(card, future.result())
@@ -119,7 +122,7 @@ def check_bank(
         f" if you trust its code: prep trust {folder}"
         for folder, count in refused.items()
     )
-    return CheckReport(bank, ordered, check_grading(bank, chosen), not_run)
+    return CheckReport(bank, ordered, grading, not_run)
 
 
 class WorkerPool:

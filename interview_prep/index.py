@@ -33,7 +33,7 @@ from .errors import CardError
 # schema or another prep version is rebuilt.
 SCHEMA_VERSION = 2
 # Files parsed in one process before a first build is worth a pool.
-_PARALLEL_FROM = 300
+_PARALLEL_FROM = 100
 # A file modified this close to the last scan may change again within the
 # same mtime tick without its size changing: hash it again next time.
 _RACY_NS = 2_000_000_000
@@ -366,7 +366,7 @@ class BankIndex:
         try:
             for gone in known:
                 self._delete(gone)
-            changed = False
+            needs_cross_check = bool(known)
             for item in parsed:
                 if item.path in unchanged:
                     conn.execute(
@@ -374,10 +374,22 @@ class BankIndex:
                         (item.size, item.mtime_ns, item.path),
                     )
                     continue
-                changed = True
+                before = conn.execute(
+                    "SELECT id, title, cross, usable FROM card WHERE path = ?", (item.path,)
+                ).fetchone()
                 self._delete(item.path)
                 self._insert(item)
-            if changed or known:
+                after = conn.execute(
+                    "SELECT rowid, id, title, cross FROM card WHERE path = ?", (item.path,)
+                ).fetchone()
+                if before and after and before[3] and not item.problems and before[:3] == after[1:]:
+                    # Only the card's text changed: its id, title, aliases and
+                    # links are as they were, so nothing across cards can have
+                    # changed, and checking 10,000 cards again would be waste.
+                    conn.execute("UPDATE card SET usable = 1 WHERE rowid = ?", (after[0],))
+                else:
+                    needs_cross_check = True
+            if needs_cross_check:
                 self._cross_check()
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('checked_ns', ?)", (str(scan_started),))
             conn.execute("COMMIT")

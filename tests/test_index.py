@@ -151,3 +151,24 @@ def test_search_treats_query_syntax_as_plain_text(tmp_path):
     for query in ['"mse', "mse AND NOT mae", "mse*", "NEAR(mse mae)", "loss: -mse", "(", "'", "^", "col:mse"]:
         search(bank, query)  # no FTS syntax error reaches the user
     assert search(bank, 'why "mean squared error" for regression?')[0].card.id == "mse"
+
+
+def test_editing_a_cards_text_keeps_it_usable_without_a_cross_check(tmp_path, bank_copy, monkeypatch):
+    from interview_prep.index import BankIndex
+
+    cache = tmp_path / "cache"
+    open_index([bank_copy], cache).close()
+    checks = []
+    original = BankIndex._cross_check
+    monkeypatch.setattr(BankIndex, "_cross_check", lambda self: checks.append(1) or original(self))
+
+    card = bank_copy / "toy" / "toy-mean.yaml"
+    _touch_later(card, card.read_text().replace("Which single number", "Which one number"))
+    index = open_index([bank_copy], cache)
+    assert checks == []  # only text changed
+    assert index.card("toy-mean").question.startswith("Which one number")
+    assert Bank(index).named("toy-mean") is not None
+
+    _touch_later(card, card.read_text().replace("id: toy-mean", "id: toy-average"))
+    open_index([bank_copy], cache)
+    assert checks == [1]  # the id changed: names and links are checked again

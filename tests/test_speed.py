@@ -47,8 +47,8 @@ def test_explaining_a_card_never_imports_numpy_in_prep_itself(tmp_path, monkeypa
     from .conftest import GOOD_BANK
 
     monkeypatch.setenv("PREP_HOME", str(tmp_path))
-    first = loaded_after("explain", "toy-mean", "--no-run", "--bank", str(GOOD_BANK))
-    assert first["yaml"] is True  # it parsed the bank into its index
+    loaded_after("explain", "toy-mean", "--no-run", "--bank", str(GOOD_BANK))  # builds the index
+    assert list((tmp_path / "cache").glob("bank-*.sqlite3"))
     loaded = loaded_after("explain", "toy-mean", "--no-run", "--bank", str(GOOD_BANK))
     assert loaded["sqlite3"] is True  # it read the index
     # A warm lookup reads the index only: no YAML, and never numpy.
