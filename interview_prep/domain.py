@@ -79,6 +79,14 @@ class Review:
     mode: Mode
     # Misconceptions caught and key points contradicted in the typed answer.
     mistakes: int = 0
+    # What the user typed (None when nothing was typed or keeping answers is off).
+    answer: str | None = None
+    # The time allowed for the answer (`quiz --time`), or None when untimed.
+    time_limit: float | None = None
+
+    @property
+    def over_time(self) -> bool:
+        return self.time_limit is not None and self.seconds > self.time_limit
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reviewed_at", as_utc(self.reviewed_at))

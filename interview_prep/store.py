@@ -100,12 +100,27 @@ def _index_review_time(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX review_card_history ON review (card_id, reviewed_at, rating)")
 
 
+def _keep_answers(conn: sqlite3.Connection) -> None:
+    # The typed answer and the time allowed for it, kept with each review so a
+    # user can compare answers over time; and a small table of user settings
+    # (keeping answers at all, a saved interview date).
+    conn.execute("ALTER TABLE review ADD COLUMN answer TEXT")
+    conn.execute("ALTER TABLE review ADD COLUMN time_limit REAL")
+    conn.execute("CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # MIGRATIONS[i] takes a database from version i to i + 1 (PRAGMA user_version).
 # Append only: a released migration never changes, since files in the wild
 # have already run it.
-MIGRATIONS: list[Migration] = [_create_tables, _index_lookups, _count_mistakes, _index_review_time]
+MIGRATIONS: list[Migration] = [
+    _create_tables,
+    _index_lookups,
+    _count_mistakes,
+    _index_review_time,
+    _keep_answers,
+]
 
 
 def schema_version() -> int:
@@ -161,7 +176,7 @@ class ReviewStore:
             memory = scheduler.review(previous, review.card_id, review.rating, review.reviewed_at)
             conn.execute(
                 "INSERT INTO review (card_id, reviewed_at, rating, seconds, covered,"
-                " total_points, mode, mistakes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " total_points, mode, mistakes, answer, time_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     review.card_id,
                     _to_text(review.reviewed_at),
@@ -171,6 +186,8 @@ class ReviewStore:
                     int(review.total_points),
                     review.mode.value,
                     int(review.mistakes),
+                    review.answer,
+                    review.time_limit,
                 ),
             )
             conn.execute(
@@ -197,7 +214,8 @@ class ReviewStore:
     def reviews(self, since: datetime | None = None) -> list[Review]:
         """Reviews at or after `since` (all if None), oldest first."""
         query = (
-            "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes FROM review"
+            "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes,"
+            " answer, time_limit FROM review"
         )
         parameters: tuple[str, ...] = ()
         if since is not None:
@@ -279,6 +297,55 @@ class ReviewStore:
             ).fetchone()
         return int(count)
 
+    # --- answers kept with reviews ------------------------------------------
+
+    def answers(self, card_id: str) -> list[Review]:
+        """Every review of `card_id`, oldest first, with the answer typed when one was kept."""
+        with _sqlite_errors(self.path, "read"):
+            rows = self._db.execute(
+                "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes,"
+                " answer, time_limit FROM review WHERE card_id = ? ORDER BY reviewed_at, id",
+                (card_id,),
+            ).fetchall()
+        return [self._review_from_row(row) for row in rows]
+
+    def last_answer(self, card_id: str) -> Review | None:
+        """The latest review of `card_id` that kept a typed answer."""
+        with _sqlite_errors(self.path, "read"):
+            row = self._db.execute(
+                "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes,"
+                " answer, time_limit FROM review WHERE card_id = ? AND answer IS NOT NULL"
+                " ORDER BY reviewed_at DESC, id DESC LIMIT 1",
+                (card_id,),
+            ).fetchone()
+        return self._review_from_row(row) if row else None
+
+    def forget_answers(self, card_id: str | None = None) -> int:
+        """Delete the kept answer text (of one card, or all); the reviews themselves stay. Returns how many."""
+        with _sqlite_errors(self.path, "written"), _write_transaction(self._db) as conn:
+            if card_id is None:
+                cursor = conn.execute("UPDATE review SET answer = NULL WHERE answer IS NOT NULL")
+            else:
+                cursor = conn.execute(
+                    "UPDATE review SET answer = NULL WHERE card_id = ? AND answer IS NOT NULL", (card_id,)
+                )
+            return int(cursor.rowcount)
+
+    # --- settings -------------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        with _sqlite_errors(self.path, "read"):
+            row = self._db.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Set a setting, or remove it when `value` is None."""
+        with _sqlite_errors(self.path, "written"), _write_transaction(self._db) as conn:
+            if value is None:
+                conn.execute("DELETE FROM setting WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, value))
+
     def _memory_from_row(self, card_id: str, fsrs_json: str) -> Memory:
         try:
             return scheduler.memory_from_json(card_id, fsrs_json)
@@ -289,7 +356,7 @@ class ReviewStore:
             ) from exc
 
     def _review_from_row(self, row: tuple[Any, ...]) -> Review:
-        card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes = row
+        card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes, answer, limit = row
         try:
             return Review(
                 card_id=card_id,
@@ -300,6 +367,8 @@ class ReviewStore:
                 total_points=int(total_points),
                 mode=Mode(mode),
                 mistakes=int(mistakes),
+                answer=answer,
+                time_limit=None if limit is None else float(limit),
             )
         except (ValueError, TypeError) as exc:
             raise StoreError(

@@ -202,11 +202,11 @@ def test_an_unreadable_memory_row_is_reported(tmp_path):
 def test_new_database_has_the_full_schema(tmp_path):
     path = tmp_path / "deep" / "er" / "progress.sqlite3"  # missing folders are created
     ReviewStore(path).close()
-    assert user_version(path) == len(MIGRATIONS) == 4
+    assert user_version(path) == len(MIGRATIONS) == 5
     with raw(path) as conn:
         columns = {
             table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-            for table in ("review", "memory")
+            for table in ("review", "memory", "setting")
         }
         journal_mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert columns == {
@@ -220,8 +220,11 @@ def test_new_database_has_the_full_schema(tmp_path):
             "total_points",
             "mode",
             "mistakes",
+            "answer",
+            "time_limit",
         ],
         "memory": ["card_id", "due", "last_review", "stability", "difficulty", "state", "fsrs_json"],
+        "setting": ["key", "value"],
     }
     assert index_names(path) == {"review_card_id", "memory_due", "review_time", "review_card_history"}
     assert journal_mode == "wal"
@@ -289,7 +292,7 @@ def test_migrates_a_version_1_file_keeping_its_data(tmp_path):
         ]
         assert progress.memories()["mse"].fsrs_json == fsrs_json
         progress.record(a_review("mse", 60))
-    assert user_version(path) == 4
+    assert user_version(path) == 5
     assert index_names(path) == {"review_card_id", "memory_due", "review_time", "review_card_history"}
 
 
@@ -514,3 +517,30 @@ def test_data_dir_prefers_override_then_prep_home_then_platform_default(tmp_path
 
 def test_progress_path():
     assert progress_path(Path("/data/prep")) == Path("/data/prep/progress.sqlite3")
+
+
+def test_a_review_keeps_the_typed_answer_until_it_is_forgotten(tmp_path):
+    with ReviewStore(tmp_path / "p.sqlite3") as progress:
+        progress.record(a_review("mse", 0, rating=1))  # nothing typed
+        progress.record(replace(a_review("mse", 60), answer="squared errors", time_limit=90.0))
+        progress.record(replace(a_review("huber", 120), answer="quadratic then linear"))
+        assert [r.answer for r in progress.answers("mse")] == [None, "squared errors"]
+        assert progress.answers("mse")[1].time_limit == 90.0
+        assert progress.last_answer("mse").answer == "squared errors"
+        assert progress.forget_answers("mse") == 1
+        assert progress.last_answer("mse") is None
+        assert len(progress.answers("mse")) == 2  # the reviews stay; only the text goes
+        assert progress.last_answer("huber").answer == "quadratic then linear"
+        assert progress.forget_answers() == 1
+        assert progress.last_answer("huber") is None
+
+
+def test_settings_are_kept_and_removed(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    with ReviewStore(path) as progress:
+        assert progress.setting("interview") is None
+        progress.set_setting("interview", "2026-12-15")
+    with ReviewStore(path) as progress:
+        assert progress.setting("interview") == "2026-12-15"
+        progress.set_setting("interview", None)
+        assert progress.setting("interview") is None
