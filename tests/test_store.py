@@ -315,7 +315,7 @@ def test_each_migration_commits_on_its_own(tmp_path, monkeypatch):
     assert user_version(path) == len(MIGRATIONS)  # the good ones stuck
     with raw(path) as conn:
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"review", "memory"}  # the broken one left nothing behind
+    assert tables == {"review", "memory", "setting"}  # the broken one left nothing behind
 
 
 def test_a_newer_database_is_refused_and_left_alone(tmp_path):
@@ -327,7 +327,7 @@ def test_a_newer_database_is_refused_and_left_alone(tmp_path):
     with pytest.raises(StoreError) as error:
         ReviewStore(path)
     assert str(error.value) == (
-        f"{path}: progress database is version 7; this prep understands up to 4; upgrade prep"
+        f"{path}: progress database is version 7; this prep understands up to 5; upgrade prep"
     )
     assert path.read_bytes() == before
 
