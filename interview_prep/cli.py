@@ -65,7 +65,9 @@ class PrepGroup(TyperGroup):
     ORDER = (
         "quiz",
         "drill",
+        "plan",
         "stats",
+        "history",
         "explain",
         "grade",
         "search",
@@ -74,6 +76,8 @@ class PrepGroup(TyperGroup):
         "run",
         "check",
         "trust",
+        "export",
+        "examiner",
     )
 
     def list_commands(self, ctx: Any) -> list[str]:
