@@ -83,6 +83,8 @@ class Review:
     answer: str | None = None
     # The time allowed for the answer (`quiz --time`), or None when untimed.
     time_limit: float | None = None
+    # The examiner's feedback and follow-up exchange, as JSON (examiner.record_json), or None.
+    examiner: str | None = None
 
     @property
     def over_time(self) -> bool:

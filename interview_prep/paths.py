@@ -31,3 +31,13 @@ def cache_dir(data_dir: Path | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("prep"))
+
+
+def config_dir() -> Path:
+    """Where settings live (the examiner's): the user config folder, or `config` under PREP_HOME."""
+    from_environment = os.environ.get(HOME_ENV)
+    if from_environment:
+        return Path(from_environment).expanduser() / "config"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("prep"))

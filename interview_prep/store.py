@@ -109,6 +109,12 @@ def _keep_answers(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
 
 
+def _keep_examiner(conn: sqlite3.Connection) -> None:
+    # The optional examiner's feedback and follow-up exchange, as JSON, so
+    # `prep history` can show them; NULL for reviews without an examiner.
+    conn.execute("ALTER TABLE review ADD COLUMN examiner TEXT")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # MIGRATIONS[i] takes a database from version i to i + 1 (PRAGMA user_version).
@@ -120,6 +126,7 @@ MIGRATIONS: list[Migration] = [
     _count_mistakes,
     _index_review_time,
     _keep_answers,
+    _keep_examiner,
 ]
 
 
@@ -176,7 +183,8 @@ class ReviewStore:
             memory = scheduler.review(previous, review.card_id, review.rating, review.reviewed_at)
             conn.execute(
                 "INSERT INTO review (card_id, reviewed_at, rating, seconds, covered,"
-                " total_points, mode, mistakes, answer, time_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " total_points, mode, mistakes, answer, time_limit, examiner)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     review.card_id,
                     _to_text(review.reviewed_at),
@@ -188,6 +196,7 @@ class ReviewStore:
                     int(review.mistakes),
                     review.answer,
                     review.time_limit,
+                    review.examiner,
                 ),
             )
             conn.execute(
@@ -215,7 +224,7 @@ class ReviewStore:
         """Reviews at or after `since` (all if None), oldest first."""
         query = (
             "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes,"
-            " answer, time_limit FROM review"
+            " answer, time_limit, examiner FROM review"
         )
         parameters: tuple[str, ...] = ()
         if since is not None:
@@ -304,7 +313,7 @@ class ReviewStore:
         with _sqlite_errors(self.path, "read"):
             rows = self._db.execute(
                 "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes,"
-                " answer, time_limit FROM review WHERE card_id = ? ORDER BY reviewed_at, id",
+                " answer, time_limit, examiner FROM review WHERE card_id = ? ORDER BY reviewed_at, id",
                 (card_id,),
             ).fetchall()
         return [self._review_from_row(row) for row in rows]
@@ -314,20 +323,28 @@ class ReviewStore:
         with _sqlite_errors(self.path, "read"):
             row = self._db.execute(
                 "SELECT card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes,"
-                " answer, time_limit FROM review WHERE card_id = ? AND answer IS NOT NULL"
+                " answer, time_limit, examiner FROM review WHERE card_id = ? AND answer IS NOT NULL"
                 " ORDER BY reviewed_at DESC, id DESC LIMIT 1",
                 (card_id,),
             ).fetchone()
         return self._review_from_row(row) if row else None
 
     def forget_answers(self, card_id: str | None = None) -> int:
-        """Delete the kept answer text (of one card, or all); the reviews themselves stay. Returns how many."""
+        """Delete the kept answer text and the examiner's record, which quotes it (of one card, or all).
+
+        The reviews themselves stay. Returns how many reviews were cleared.
+        """
         with _sqlite_errors(self.path, "written"), _write_transaction(self._db) as conn:
             if card_id is None:
-                cursor = conn.execute("UPDATE review SET answer = NULL WHERE answer IS NOT NULL")
+                cursor = conn.execute(
+                    "UPDATE review SET answer = NULL, examiner = NULL"
+                    " WHERE answer IS NOT NULL OR examiner IS NOT NULL"
+                )
             else:
                 cursor = conn.execute(
-                    "UPDATE review SET answer = NULL WHERE card_id = ? AND answer IS NOT NULL", (card_id,)
+                    "UPDATE review SET answer = NULL, examiner = NULL"
+                    " WHERE card_id = ? AND (answer IS NOT NULL OR examiner IS NOT NULL)",
+                    (card_id,),
                 )
             return int(cursor.rowcount)
 
@@ -356,7 +373,8 @@ class ReviewStore:
             ) from exc
 
     def _review_from_row(self, row: tuple[Any, ...]) -> Review:
-        card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes, answer, limit = row
+        card_id, reviewed_at, rating, seconds, covered, total_points, mode, mistakes, *kept = row
+        answer, limit, examiner = kept
         try:
             return Review(
                 card_id=card_id,
@@ -369,6 +387,7 @@ class ReviewStore:
                 mistakes=int(mistakes),
                 answer=answer,
                 time_limit=None if limit is None else float(limit),
+                examiner=examiner,
             )
         except (ValueError, TypeError) as exc:
             raise StoreError(

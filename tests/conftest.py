@@ -25,6 +25,10 @@ def isolated_env(tmp_path, monkeypatch):
     trust(home, FIXTURES)
     monkeypatch.setenv("PREP_HOME", str(home))
     monkeypatch.delenv("PREP_BANK", raising=False)
+    # A developer's own examiner never receives test traffic (the config file
+    # is already isolated: it lives under PREP_HOME).
+    for name in ("PREP_EXAMINER_URL", "PREP_EXAMINER_MODEL", "PREP_EXAMINER_KEY"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.delenv("FORCE_COLOR", raising=False)

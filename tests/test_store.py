@@ -202,7 +202,7 @@ def test_an_unreadable_memory_row_is_reported(tmp_path):
 def test_new_database_has_the_full_schema(tmp_path):
     path = tmp_path / "deep" / "er" / "progress.sqlite3"  # missing folders are created
     ReviewStore(path).close()
-    assert user_version(path) == len(MIGRATIONS) == 5
+    assert user_version(path) == len(MIGRATIONS) == 6
     with raw(path) as conn:
         columns = {
             table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
@@ -222,6 +222,7 @@ def test_new_database_has_the_full_schema(tmp_path):
             "mistakes",
             "answer",
             "time_limit",
+            "examiner",
         ],
         "memory": ["card_id", "due", "last_review", "stability", "difficulty", "state", "fsrs_json"],
         "setting": ["key", "value"],
@@ -292,7 +293,7 @@ def test_migrates_a_version_1_file_keeping_its_data(tmp_path):
         ]
         assert progress.memories()["mse"].fsrs_json == fsrs_json
         progress.record(a_review("mse", 60))
-    assert user_version(path) == 5
+    assert user_version(path) == 6
     assert index_names(path) == {"review_card_id", "memory_due", "review_time", "review_card_history"}
 
 
@@ -327,7 +328,7 @@ def test_a_newer_database_is_refused_and_left_alone(tmp_path):
     with pytest.raises(StoreError) as error:
         ReviewStore(path)
     assert str(error.value) == (
-        f"{path}: progress database is version 7; this prep understands up to 5; upgrade prep"
+        f"{path}: progress database is version 7; this prep understands up to 6; upgrade prep"
     )
     assert path.read_bytes() == before
 
@@ -544,3 +545,26 @@ def test_settings_are_kept_and_removed(tmp_path):
         assert progress.setting("interview") == "2026-12-15"
         progress.set_setting("interview", None)
         assert progress.setting("interview") is None
+
+
+def test_a_review_keeps_the_examiners_record(tmp_path):
+    record = '{"v": 1, "failure": "no complete reply within 30.0 s", "exchange": []}'
+    with ReviewStore(tmp_path / "p.sqlite3") as progress:
+        progress.record(a_review("mse", 0))
+        progress.record(replace(a_review("mse", 60), answer="squared errors", examiner=record))
+        assert [r.examiner for r in progress.reviews()] == [None, record]
+        assert progress.answers("mse")[1].examiner == record
+        assert progress.last_answer("mse").examiner == record
+
+
+def test_migration_6_adds_the_examiner_column_to_a_version_5_file(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    with ReviewStore(path) as progress:
+        progress.record(a_review("mse", 0, answer="kept"))
+    with raw(path) as conn:
+        conn.execute("ALTER TABLE review DROP COLUMN examiner")
+        conn.execute("PRAGMA user_version = 5")
+    with ReviewStore(path) as progress:
+        (old,) = progress.reviews()
+        assert old.answer == "kept" and old.examiner is None
+    assert user_version(path) == 6
