@@ -31,7 +31,14 @@ from .errors import CardError
 
 # Bump when the tables or what a row holds change; an index of another
 # schema or another prep version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# What a name is of its card, best first: a lookup prefers an id to an alias to a title.
+_ID, _ALIAS, _TITLE = 0, 1, 2
+# A row of `name` that no better row of the same name outranks: the card the name opens.
+_BEST_HOLDER = (
+    "NOT EXISTS (SELECT 1 FROM name AS better WHERE better.name = name.name"
+    " AND (better.kind < name.kind OR (better.kind = name.kind AND better.ord < name.ord)))"
+)
 # Files parsed in one process before a first build is worth a pool.
 _PARALLEL_FROM = 100
 # A file modified this close to the last scan may change again within the
@@ -81,8 +88,9 @@ CREATE TABLE card (
 );
 CREATE INDEX card_id ON card(id);
 CREATE INDEX card_list ON card(usable, topic, tier, id);
-CREATE TABLE name (name TEXT NOT NULL, card_id TEXT NOT NULL);
-CREATE INDEX name_name ON name(name);
+CREATE TABLE name (name TEXT NOT NULL, card_id TEXT NOT NULL, kind INTEGER NOT NULL, ord TEXT NOT NULL);
+CREATE INDEX name_name ON name(name, kind, ord);
+CREATE INDEX name_card ON name(card_id, kind);
 CREATE TABLE cross_problem (path TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL);
 """
 _FTS_SCHEMA = "CREATE VIRTUAL TABLE search USING fts5({}, tokenize = 'unicode61')".format(
@@ -375,18 +383,21 @@ class BankIndex:
                     )
                     continue
                 before = conn.execute(
-                    "SELECT id, title, cross, usable FROM card WHERE path = ?", (item.path,)
+                    "SELECT id, cross, usable, title FROM card WHERE path = ?", (item.path,)
                 ).fetchone()
                 self._delete(item.path)
                 self._insert(item)
                 after = conn.execute(
-                    "SELECT rowid, id, title, cross FROM card WHERE path = ?", (item.path,)
+                    "SELECT rowid, id, cross, title, ord FROM card WHERE path = ?", (item.path,)
                 ).fetchone()
-                if before and after and before[3] and not item.problems and before[:3] == after[1:]:
-                    # Only the card's text changed: its id, title, aliases and
-                    # links are as they were, so nothing across cards can have
-                    # changed, and checking 10,000 cards again would be waste.
+                if before and after and before[2] and not item.problems and before[:2] == after[1:3]:
+                    # The card's id, aliases and links are as they were, so no
+                    # problem across cards can have changed, and checking
+                    # 10,000 cards again would be waste. A new title only
+                    # changes the one name it answers to.
                     conn.execute("UPDATE card SET usable = 1 WHERE rowid = ?", (after[0],))
+                    if before[3] != after[3]:
+                        self._rename(after[1], after[3], after[4])
                 else:
                     needs_cross_check = True
             if needs_cross_check:
@@ -396,6 +407,14 @@ class BankIndex:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    def _rename(self, card_id: str, title: str, ord: str) -> None:
+        from .bank import normalise_name
+
+        self.conn.execute("DELETE FROM name WHERE card_id = ? AND kind = ?", (card_id, _TITLE))
+        self.conn.execute(
+            "INSERT INTO name VALUES (?, ?, ?, ?)", (normalise_name(title), card_id, _TITLE, ord)
+        )
 
     def _delete(self, path: str) -> None:
         row = self.conn.execute("SELECT rowid FROM card WHERE path = ?", (path,)).fetchone()
@@ -459,14 +478,15 @@ class BankIndex:
 
         conn = self.conn
         rows = conn.execute(
-            "SELECT card.rowid, card.path, card.id, card.title, card.cross, file.problems"
+            "SELECT card.rowid, card.path, card.id, card.title, card.cross, file.problems, card.ord"
             " FROM card JOIN file USING (path) ORDER BY card.ord"
         ).fetchall()
         problems: list[tuple[str, int, str]] = []
-        bad: set[int] = {rowid for rowid, *_, own in rows if json.loads(own)}
+        bad: set[int] = {rowid for rowid, *_, own, _ in rows if json.loads(own)}
         first: dict[str, tuple[int, str, int]] = {}
-        crosses = {rowid: json.loads(cross) for rowid, _, _, _, cross, _ in rows}
-        for rowid, path, card_id, _, _, _ in rows:
+        crosses = {rowid: json.loads(cross) for rowid, _, _, _, cross, _, _ in rows}
+        ords = {rowid: ord for rowid, *_, ord in rows}
+        for rowid, path, card_id, _, _, _, _ in rows:
             line = crosses[rowid]["id_line"]
             if card_id in first:
                 _, other_path, other_line = first[card_id]
@@ -475,9 +495,9 @@ class BankIndex:
             else:
                 first[card_id] = (rowid, path, line)
         ids = set(first)
-        owner: dict[str, tuple[str, str, str, int]] = {}  # name -> (card id, kind, path, line)
+        owner: dict[str, tuple[str, str, str, int, int]] = {}  # name -> (card id, kind, path, line, rowid)
         for card_id, (rowid, path, line) in first.items():
-            owner[normalise_name(card_id)] = (card_id, "id", path, line)
+            owner[normalise_name(card_id)] = (card_id, "id", path, line, rowid)
         for card_id, (rowid, path, _) in first.items():
             for alias, line in crosses[rowid]["aliases"]:
                 name = normalise_name(alias)
@@ -493,7 +513,7 @@ class BankIndex:
                     )
                     bad.add(rowid)
                     continue
-                owner.setdefault(name, (card_id, "alias", path, line))
+                owner.setdefault(name, (card_id, "alias", path, line, rowid))
             for where, target, line in crosses[rowid]["links"]:
                 if target not in ids:
                     what = f"{where} links to" if where != "related" else "related links to"
@@ -503,16 +523,26 @@ class BankIndex:
                     # or a bank with hundreds of broken links takes minutes.
                     hint = _did_you_mean(target, ids) if len(problems) < _SUGGESTIONS else ""
                     problems.append((path, line, f"{what} unknown card {target!r}{hint}"))
-        titles = {rowid: title for rowid, _, _, title, _, _ in rows}
-        for card_id, (rowid, path, line) in first.items():
-            owner.setdefault(normalise_name(titles[rowid]), (card_id, "title", path, line))
+        titles = {rowid: title for rowid, _, _, title, *_ in rows}
         usable = {card_id: rowid for card_id, (rowid, *_) in first.items() if rowid not in bad}
         conn.execute("UPDATE card SET usable = 0")
         conn.executemany("UPDATE card SET usable = 1 WHERE rowid = ?", [(r,) for r in usable.values()])
         conn.execute("DELETE FROM name")
+        # Ids and aliases: one holder each (a clash is a problem above). Titles:
+        # every usable card's, as a lookup ranks id, then alias, then the
+        # first title in bank order; so a new title is one row to replace.
+        kinds = {"id": _ID, "alias": _ALIAS}
         conn.executemany(
-            "INSERT INTO name VALUES (?, ?)",
-            [(name, held[0]) for name, held in owner.items() if held[0] in usable],
+            "INSERT INTO name VALUES (?, ?, ?, ?)",
+            [
+                (name, held[0], kinds[held[1]], ords[held[4]])
+                for name, held in owner.items()
+                if held[0] in usable
+            ]
+            + [
+                (normalise_name(titles[rowid]), card_id, _TITLE, ords[rowid])
+                for card_id, rowid in usable.items()
+            ],
         )
         conn.execute("DELETE FROM cross_problem")
         conn.executemany("INSERT INTO cross_problem VALUES (?, ?, ?)", problems)
@@ -555,11 +585,52 @@ class BankIndex:
         return {card_id: found[card_id] for card_id in wanted if card_id in found}
 
     def name(self, normalised: str) -> str | None:
-        row = self.conn.execute("SELECT card_id FROM name WHERE name = ?", (normalised,)).fetchone()
+        row = self.conn.execute(
+            "SELECT card_id FROM name WHERE name = ? ORDER BY kind, ord LIMIT 1", (normalised,)
+        ).fetchone()
         return str(row[0]) if row else None
 
     def names(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT name, card_id FROM name"))
+        # Best holder last, so it is the one the dict keeps: id, then alias, then first title.
+        return dict(self.conn.execute("SELECT name, card_id FROM name ORDER BY kind DESC, ord DESC"))
+
+    # Lookups by words, initials and typos (search.find_card) and shell
+    # completion ask SQLite for the few names that can fit, so a bank of
+    # 10,000 cards never loads its 100,000 names into Python for one lookup.
+
+    def names_matching(self, patterns: Sequence[str]) -> list[tuple[str, str]]:
+        """(name, card id) of each name that matches any of the GLOB `patterns`.
+
+        Names are normalised (lowercase), so GLOB's case-sensitivity is right.
+        """
+        if not patterns:
+            return []
+        where = " OR ".join(["name GLOB ?"] * len(patterns))
+        rows = self.conn.execute(
+            f"SELECT name, card_id FROM name WHERE ({where}) AND {_BEST_HOLDER}", tuple(patterns)
+        )
+        return [(str(name), str(card_id)) for name, card_id in rows]
+
+    def names_sized(self, shortest: int, longest: int) -> list[tuple[str, str]]:
+        """(name, card id) of each name from `shortest` to `longest` characters long."""
+        rows = self.conn.execute(
+            f"SELECT name, card_id FROM name WHERE length(name) BETWEEN ? AND ? AND {_BEST_HOLDER}",
+            (shortest, longest),
+        )
+        return [(str(name), str(card_id)) for name, card_id in rows]
+
+    def ids_starting(self, prefix: str) -> list[tuple[str, str]]:
+        """(id, title) of each usable card whose id starts with `prefix`, in id order."""
+        rows = self.conn.execute(
+            "SELECT id, title FROM card WHERE usable AND substr(id, 1, ?) = ? ORDER BY id",
+            (len(prefix), prefix),
+        )
+        return [(str(card_id), str(title)) for card_id, title in rows]
+
+    def topics(self) -> list[str]:
+        """The topics of the usable cards, each once, sorted."""
+        rows = self.conn.execute("SELECT DISTINCT topic FROM card WHERE usable ORDER BY topic")
+        return [str(topic) for (topic,) in rows]
 
     def vocabulary(self) -> frozenset[str]:
         words: set[str] = set()

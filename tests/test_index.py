@@ -172,3 +172,41 @@ def test_editing_a_cards_text_keeps_it_usable_without_a_cross_check(tmp_path, ba
     _touch_later(card, card.read_text().replace("id: toy-mean", "id: toy-average"))
     open_index([bank_copy], cache)
     assert checks == [1]  # the id changed: names and links are checked again
+
+
+def test_a_new_title_renames_the_card_without_a_cross_check(tmp_path, bank_copy, monkeypatch):
+    from interview_prep.bank import normalise_name
+    from interview_prep.index import BankIndex
+
+    cache = tmp_path / "cache"
+    before = open_index([bank_copy], cache)
+    names_before = before.names()
+    before.close()
+    checks = []
+    original = BankIndex._cross_check
+    monkeypatch.setattr(BankIndex, "_cross_check", lambda self: checks.append(1) or original(self))
+
+    card = bank_copy / "toy" / "toy-mean.yaml"
+    _touch_later(card, card.read_text().replace("The mean as a best guess", "Averages under squared loss"))
+    index = open_index([bank_copy], cache)
+    assert checks == []
+    assert index.name(normalise_name("Averages under squared loss")) == "toy-mean"
+    assert index.name(normalise_name("The mean as a best guess")) is None
+    # Every other name is as it was, and the result is what a full check gives.
+    incremental = index.names()
+    assert {k: v for k, v in incremental.items() if v != "toy-mean"} == {
+        k: v for k, v in names_before.items() if v != "toy-mean"
+    }
+    index._cross_check()
+    assert index.names() == incremental
+
+
+def test_name_queries_give_each_name_to_its_best_holder_only(tmp_path, bank_copy):
+    # A title that reads like another card's id still opens that card, never both.
+    card = bank_copy / "toy" / "toy-median.yaml"
+    _touch_later(card, card.read_text().replace("The median as a robust guess", "Toy mean"))
+    index = open_index([bank_copy], tmp_path / "cache")
+    best = index.names()
+    assert best["toy mean"] == "toy-mean"  # the id outranks the other card's title
+    assert sorted(index.names_matching(["*"])) == sorted(best.items())
+    assert sorted(index.names_sized(0, 1000)) == sorted(best.items())
