@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .bank import Bank
     from .cards import Card
     from .domain import Mode, Order
+    from .examiner import ExaminerConfig
     from .store import ReviewStore
     from .trust import TrustPolicy
 
@@ -180,7 +181,8 @@ def _looks_located(line: str) -> bool:
 app = typer.Typer(
     cls=PrepGroup,
     help=HELP,
-    add_completion=False,
+    # --install-completion and --show-completion: typer's, for bash, zsh, fish and PowerShell.
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -197,6 +199,55 @@ def _seconds(value: float) -> float:
     return value
 
 
+# Shell completion: what Tab offers. The bank opens only when the shell asks,
+# from the same index as every command (PREP_HOME, PREP_BANK, and --bank or
+# --data-dir if already typed); anything that goes wrong offers nothing, since
+# a traceback or a warning would land in the middle of the user's command line.
+
+
+def _completing(offer: Callable[[], list[Any]]) -> list[Any]:
+    try:
+        return offer()
+    except Exception:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        return []
+
+
+def _completion_bank(ctx: typer.Context) -> Bank:
+    from .bank import open_bank
+    from .paths import cache_dir
+
+    # Values as click parsed them: typer makes them Paths only for the command itself.
+    extra = [Path(folder) for folder in ctx.params.get("bank") or []]
+    data_dir = ctx.params.get("data_dir")
+    return open_bank(extra, cache=cache_dir(Path(data_dir) if data_dir else None))
+
+
+def _complete_card(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from .completion import card_ids
+
+    return _completing(lambda: card_ids(_completion_bank(ctx), incomplete))
+
+
+def _complete_topic(ctx: typer.Context, incomplete: str) -> list[str]:
+    from .completion import topics
+
+    return _completing(lambda: topics(_completion_bank(ctx), incomplete))
+
+
+def _complete_track(ctx: typer.Context, incomplete: str) -> list[str]:
+    from .completion import tracks
+
+    return _completing(lambda: tracks(_completion_bank(ctx), incomplete))
+
+
+def _complete_tier(incomplete: str) -> list[str]:
+    from .completion import tiers
+
+    return _completing(lambda: tiers(incomplete))
+
+
 BankOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -208,7 +259,14 @@ BankOption = Annotated[
 ]
 TopicOption = Annotated[
     list[str] | None,
-    typer.Option("--topic", "-t", metavar="TOPIC", help="Only this topic; repeatable.", show_default=False),
+    typer.Option(
+        "--topic",
+        "-t",
+        metavar="TOPIC",
+        help="Only this topic; repeatable.",
+        show_default=False,
+        autocompletion=_complete_topic,
+    ),
 ]
 TrackOption = Annotated[
     list[str] | None,
@@ -217,6 +275,7 @@ TrackOption = Annotated[
         metavar="TRACK",
         show_default=False,
         help="Only the topics of this role's track (data-scientist, ml-engineer; see prep topics); repeatable.",
+        autocompletion=_complete_track,
     ),
 ]
 TierOption = Annotated[
@@ -226,6 +285,7 @@ TierOption = Annotated[
         metavar="TIER",
         show_default=False,
         help="Only this tier: core, advanced or deep; repeatable.",
+        autocompletion=_complete_tier,
     ),
 ]
 TagOption = Annotated[
@@ -244,7 +304,10 @@ DataDirOption = Annotated[
     ),
 ]
 CardArgument = Annotated[
-    str, typer.Argument(metavar="CARD", help="A card's id, alias or title; typos are forgiven.")
+    str,
+    typer.Argument(
+        metavar="CARD", help="A card's id, alias or title; typos are forgiven.", autocompletion=_complete_card
+    ),
 ]
 
 
@@ -296,6 +359,8 @@ def _find(bank: Bank, query: str, command: str) -> Card:
     out = console()
     picked = pick(out, found.candidates, found.query)
     if picked is None:
+        if found.more:
+            out.print(f"… and {found.more} more; a longer name narrows the list.")
         out.print(f"Run again with one of these ids, for example: prep {command} {found.candidates[0].id}")
         raise typer.Exit(ExitCode.FAILED)
     return picked
@@ -326,6 +391,9 @@ def _print_json(data: object) -> None:
 # Studying
 
 
+KEEP_ANSWERS_SETTING = "keep_answers"
+
+
 def _study(
     cards: Sequence[Card],
     bank: Bank,
@@ -334,18 +402,26 @@ def _study(
     *,
     offer_follow_ups: bool,
     timeout: float,
+    time_limit: float | None = None,
+    keep_answers: bool = True,
+    examiner: ExaminerConfig | None = None,
 ) -> None:
     from . import render
-    from .domain import Ended
+    from .domain import Ended, Mode
+    from .planning import drill_outlook
     from .runner import SnippetWorker
     from .session import StudySession
-    from .terminal import TerminalIO, console, interactive
+    from .stats import study_next
+    from .terminal import TerminalIO, console, input_is_typed
 
     out = console()
-    io = TerminalIO(out, interactive=interactive())
+    # A person typing gets the editor and single keys even when the output
+    # is piped (`prep quiz | tee log`); piped input is read line by line.
+    io = TerminalIO(out, interactive=input_is_typed())
     # One warm worker for the session, started at the first reveal: it imports
     # numpy while the user reads the model answer, and `r` then costs a fork.
     worker = SnippetWorker()
+    keep = keep_answers and store.setting(KEEP_ANSWERS_SETTING) != "off"
     session = StudySession(
         cards,
         bank,
@@ -359,16 +435,46 @@ def _study(
         may_run=_policy(bank).refusal,
         run_snippet=worker.run,
         warm_up=worker.start,
+        time_limit=time_limit,
+        keep_answers=keep,
+        previous_answer=store.last_answer,
+        examiner=examiner,
     )
+    if examiner is not None:
+        # Before the first answer: say where answers will go.
+        out.print(render.examiner_banner(examiner))
     with worker:
         result = session.run()
-    out.print(render.session_summary(result))
+    everything = list(bank.summaries.values())
+    moment = now()
+    outlook = None
+    if mode is Mode.DRILL:
+        outlook = drill_outlook([card.id for card in everything], store.memories(), moment)
+    weakest = study_next(everything, store.card_figures(card.id for card in everything))
+    out.print(render.session_summary(result, weakest, outlook, moment))
     if result.ended is Ended.INTERRUPTED:
         raise typer.Exit(ExitCode.INTERRUPTED)
 
 
+KeepAnswersOption = Annotated[
+    bool,
+    typer.Option(
+        "--keep-answers/--no-keep-answers",
+        help="Keep what you type with each review (see prep history) [default: keep, unless turned off there].",
+    ),
+]
+
+
 @app.command(short_help="An interview-style session: answer, reveal, rate.")
 def quiz(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[CARD]...",
+            show_default=False,
+            help="Ask exactly these cards (ids, aliases or names, as explain finds them).",
+        ),
+    ] = None,
     topic: TopicOption = None,
     track: TrackOption = None,
     tier: TierOption = None,
@@ -386,31 +492,98 @@ def quiz(
     seed: Annotated[
         int | None, typer.Option(help="Make the choice and order of questions repeatable.")
     ] = None,
+    answer_time: Annotated[
+        str | None,
+        typer.Option(
+            "--time",
+            metavar="TIME",
+            show_default=False,
+            help="Time for each answer, with a countdown: 90s, 2m, 1m30s or seconds; 0 for none "
+            "[default: 2m in mock order typed at a terminal, else none].",
+        ),
+    ] = None,
+    no_time: Annotated[
+        bool, typer.Option("--no-time", help="No time limit, not even in mock order.")
+    ] = False,
+    use_examiner: Annotated[
+        bool | None,
+        typer.Option(
+            "--examiner/--no-examiner",
+            show_default=False,
+            help="Have the examiner you configured (prep examiner) grade each answer too "
+            "[default: on once one is configured].",
+        ),
+    ] = None,
     timeout: TimeoutOption = 10.0,
+    keep_answers: KeepAnswersOption = True,
     data_dir: DataDirOption = None,
     bank: BankOption = None,
 ) -> None:
     """An interview-style session: answer, then see what a strong answer covers.
 
-    For each question, type your answer (a blank line finishes; Enter alone just
+    For each question, type your answer (Enter on an empty line finishes, or
+    Esc-Enter anywhere; a paste keeps its blank lines; Enter alone just
     reveals). Then rate yourself with 1-4 (again, hard, good, easy), or press
-    e to explain, r to run the example, f to take a follow-up, s to skip, q to quit.
+    e to explain, r to run the example, f to take a follow-up, s to skip, q to quit;
+    with an examiner (prep examiner), a to have it ask one more question.
     Every rating is saved at once. Input from a pipe is read line by line.
+    Typed in mock order, each answer has 2 minutes, with a countdown (--time, --no-time).
 
     \b
     Examples:
       prep quiz --topic loss
+      prep quiz mse huber
       prep quiz --tier deep -n 5 --order shuffle --seed 7
       printf 'squared errors\\n\\n3\\n' | prep quiz --topic loss -n 1
     """
-    from .domain import Mode
+    from .domain import Mode, Order
+    from .durations import answer_time_limit
     from .planning import plan_quiz
 
     cards = _bank(bank, data_dir)
-    chosen = cards.choose(cards.choose_topics(topic or [], track or []), tier or [], tag or [])
-    plan = plan_quiz(chosen, n, _order(order), seed, one_topic=bool(topic))
+    mock = False
+    if names:
+        if topic or track or tier or tag:
+            raise PrepError("name cards, or choose them with --topic/--track/--tier/--tag, not both")
+        # Exactly the cards named, in the order named, each once.
+        named = {card.id: card for card in (_find(cards, name, "quiz") for name in names)}
+        asked: Sequence[Card] = list(named.values())
+        follow_ups = False
+    else:
+        chosen = cards.choose(cards.choose_topics(topic or [], track or []), tier or [], tag or [])
+        plan = plan_quiz(chosen, n, _order(order), seed, one_topic=bool(topic))
+        asked, follow_ups = plan.cards, plan.offer_follow_ups
+        mock = plan.order is Order.MOCK
+    try:
+        time_limit = answer_time_limit(answer_time, off=no_time, mock=mock, typed=sys.stdin.isatty())
+    except ValueError as exc:
+        raise PrepError(f"--time: {exc}") from None
+    examiner = _examiner(use_examiner)
     with _store(data_dir) as store:
-        _study(plan.cards, cards, Mode.QUIZ, store, offer_follow_ups=plan.offer_follow_ups, timeout=timeout)
+        _study(
+            asked,
+            cards,
+            Mode.QUIZ,
+            store,
+            offer_follow_ups=follow_ups,
+            timeout=timeout,
+            time_limit=time_limit,
+            keep_answers=keep_answers,
+            examiner=examiner,
+        )
+
+
+def _examiner(wanted: bool | None) -> ExaminerConfig | None:
+    """The configured examiner unless the user said --no-examiner; --examiner without one is an error."""
+    if wanted is False:
+        return None
+    from .examiner import load_config
+    from .paths import config_dir
+
+    config = load_config(config_dir(), os.environ)
+    if config is None and wanted:
+        raise PrepError("no examiner is configured; set one with: prep examiner set --url URL --model NAME")
+    return config
 
 
 def _order(value: str | None) -> Order | None:
@@ -443,7 +616,18 @@ def drill(
     new: Annotated[
         int, typer.Option("--new", help="New cards to start per day, at most.", min=0, max=1000)
     ] = 10,
+    interview: Annotated[
+        str | None,
+        typer.Option(
+            "--interview",
+            metavar="YYYY-MM-DD",
+            show_default=False,
+            help="Every card, lowest predicted recall on this interview day first, due or not "
+            "[default: the date saved with prep plan --save, until it comes].",
+        ),
+    ] = None,
     timeout: TimeoutOption = 10.0,
+    keep_answers: KeepAnswersOption = True,
     data_dir: DataDirOption = None,
     bank: BankOption = None,
 ) -> None:
@@ -451,6 +635,9 @@ def drill(
 
     Due cards come first, most overdue first, then cards never seen, at most
     --new a day.
+    With an interview date (--interview, or one saved with prep plan --save),
+    every chosen card comes instead, lowest predicted recall on that day first:
+    cards never seen (at most --new a day), then the seen ones, due or not.
     Typing an answer is optional: Enter alone reveals the model answer. Rate
     with 1-4 (again, hard, good, easy); FSRS schedules the card's next review.
 
@@ -459,23 +646,47 @@ def drill(
       prep drill
       prep drill --tier advanced
       prep drill --topic loss --new 5 -n 20
+      prep drill --interview 2026-12-15 -n 20
     """
     from . import render
     from .domain import Mode
+    from .interview import SETTING_KEY, parse_interview_date, plan_interview_drill, saved_interview
     from .planning import plan_drill, today_window
     from .terminal import console
 
+    moment = now()
+    # A date given is checked before the bank loads: a typo is the answer at once.
+    day = parse_interview_date(interview, moment) if interview is not None else None
     cards = _bank(bank, data_dir)
     chosen = cards.choose_summaries(cards.choose_topics(topic or [], track or []), tier or [])
-    moment = now()
     with _store(data_dir) as store:
         started = store.new_cards_started_between(*today_window(moment))
-        plan = plan_drill(chosen, store.memories(), started, moment, limit=n, new_per_day=new)
+        day = day or saved_interview(store.setting(SETTING_KEY), moment)
+        if day is None:
+            plan = plan_drill(chosen, store.memories(), started, moment, limit=n, new_per_day=new)
+        else:
+            plan = plan_interview_drill(chosen, store.memories(), started, day, limit=n, new_per_day=new)
         if not plan.cards:
             console().print(render.nothing_due(plan, moment))
             return
+        if day is not None:
+            left = (day - moment.astimezone().date()).days
+            console().print(
+                f"Drilling for your interview on {day:%a %d %b %Y} ({left} day{'' if left == 1 else 's'}"
+                " left): lowest predicted recall on the day first.",
+                style="dim",
+                markup=False,
+            )
         planned = cards.cards.load([card.id for card in plan.cards])
-        _study(list(planned.values()), cards, Mode.DRILL, store, offer_follow_ups=False, timeout=timeout)
+        _study(
+            list(planned.values()),
+            cards,
+            Mode.DRILL,
+            store,
+            offer_follow_ups=False,
+            timeout=timeout,
+            keep_answers=keep_answers,
+        )
 
 
 @app.command()
@@ -496,18 +707,187 @@ def stats(
       prep stats --topic loss --weeks 4
     """
     from . import render
+    from .interview import SETTING_KEY, plan_from_store, saved_interview
     from .stats import summary_from_store
     from .terminal import console
 
     cards = _bank(bank, data_dir)
     chosen = cards.choose_summaries(cards.choose_topics(topic or [], track or []))
+    moment = now()
     with _store(data_dir) as store:
-        figures = summary_from_store(chosen, store, now(), weeks=weeks, days=days)
+        figures = summary_from_store(chosen, store, moment, weeks=weeks, days=days)
+        day = saved_interview(store.setting(SETTING_KEY), moment)
+        interview = plan_from_store(chosen, store, day, moment) if day else None
     out = console()
     if not figures.total_reviews:
         out.print("No reviews yet. Start with: prep quiz --topic loss   or   prep drill")
+    else:
+        out.print(render.stats_view(figures))
+    if interview is not None:
+        out.print(render.interview_line(interview))
+
+
+@app.command()
+def plan(
+    interview: Annotated[
+        str | None,
+        typer.Option(
+            "--interview",
+            metavar="YYYY-MM-DD",
+            show_default=False,
+            help="The day of the interview [default: the date saved with --save].",
+        ),
+    ] = None,
+    topic: TopicOption = None,
+    track: TrackOption = None,
+    target: Annotated[
+        float,
+        typer.Option(
+            "--target",
+            min=0.5,
+            max=0.99,
+            help="Recall to reach on the day: cards predicted below it are planned for review.",
+        ),
+    ] = 0.9,
+    new: Annotated[
+        int,
+        typer.Option("--new", help="New cards to start per day, at most, as in prep drill.", min=0, max=1000),
+    ] = 10,
+    save: Annotated[
+        bool,
+        typer.Option("--save", help="Remember the date: prep drill and prep stats use it until it comes."),
+    ] = False,
+    clear: Annotated[bool, typer.Option("--clear", help="Forget the saved date.")] = False,
+    data_dir: DataDirOption = None,
+    bank: BankOption = None,
+) -> None:
+    """What to study each day until an interview, and your weakest cards on the day.
+
+    FSRS predicts how well you will recall each card you have seen at the
+    interview (taken as 09:00 on its day). The cards predicted below --target
+    are spread evenly over the days left, today included, with the cards
+    never seen, at most --new a day. The weakest cards are listed: those
+    below target first, core before advanced before deep. Without
+    --interview, shows the plan for the saved date.
+
+    \b
+    Examples:
+      prep plan --interview 2026-12-15
+      prep plan --interview 2026-12-15 --topic loss --target 0.95 --save
+      prep plan
+      prep plan --clear
+    """
+    from . import render
+    from .interview import SETTING_KEY, parse_interview_date, plan_from_store, saved_interview
+    from .terminal import console
+
+    if clear and (interview is not None or save):
+        raise PrepError("--clear forgets the saved date: give it alone, without --interview or --save")
+    if save and interview is None:
+        raise PrepError("--save needs a date: prep plan --interview YYYY-MM-DD --save")
+    moment = now()
+    # A date given is checked before the bank loads: a typo is the answer at once.
+    day = parse_interview_date(interview, moment) if interview is not None else None
+    out = console()
+    if clear:
+        with _store(data_dir) as store:
+            forgotten = store.setting(SETTING_KEY)
+            store.set_setting(SETTING_KEY, None)
+        if forgotten is None:
+            out.print("No interview date was saved.", markup=False)
+        else:
+            out.print(
+                f"Forgot your interview date ({forgotten}): prep drill is back to what is due.", markup=False
+            )
         return
-    out.print(render.stats_view(figures))
+    cards = _bank(bank, data_dir)
+    chosen = cards.choose_summaries(cards.choose_topics(topic or [], track or []))
+    with _store(data_dir) as store:
+        saved = store.setting(SETTING_KEY)
+        if day is None:
+            day = saved_interview(saved, moment)
+            if day is None:
+                out.print(
+                    f"Your interview on {saved} has passed. Plan for the next one:\n"
+                    "  prep plan --interview YYYY-MM-DD --save\nor forget it: prep plan --clear"
+                    if saved
+                    else "No interview date is saved. Plan for one:\n"
+                    "  prep plan --interview YYYY-MM-DD\nand add --save to remember it.",
+                    markup=False,
+                )
+                return
+        elif save:
+            store.set_setting(SETTING_KEY, day.isoformat())
+            saved = day.isoformat()
+        figures = plan_from_store(chosen, store, day, moment, target=target, new_per_day=new)
+    out.print(render.interview_view(figures, saved=saved == day.isoformat()))
+
+
+@app.command()
+def history(
+    card_query: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[CARD]", show_default=False, help="The card whose answers to show or forget."
+        ),
+    ] = None,
+    forget: Annotated[
+        bool, typer.Option("--forget", help="Delete the kept answer text (of CARD, or of every card).")
+    ] = False,
+    keep: Annotated[
+        str | None,
+        typer.Option(
+            "--keep-answers",
+            metavar="on|off",
+            show_default=False,
+            help="Keep typed answers from now on (on, the default) or stop keeping them (off).",
+        ),
+    ] = None,
+    data_dir: DataDirOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Your past answers to a card: when, how you rated them, the key points covered, what you typed.
+
+    Each review keeps the answer you typed, unless you turn it off (here, or
+    for one session with --no-keep-answers). Forgetting deletes the text;
+    the ratings and your schedule stay.
+
+    \b
+    Examples:
+      prep history mse
+      prep history mse --forget
+      prep history --forget
+      prep history --keep-answers off
+    """
+    from . import render
+    from .terminal import console
+
+    out = console()
+    with _store(data_dir) as store:
+        if keep is not None:
+            if keep not in ("on", "off"):
+                raise PrepError(f"--keep-answers takes on or off, not {keep!r}")
+            store.set_setting(KEEP_ANSWERS_SETTING, None if keep == "on" else "off")
+            out.print(
+                "Typed answers will be kept." if keep == "on" else "Typed answers will no longer be kept."
+            )
+            if card_query is None and not forget:
+                return
+        card = None if card_query is None else _find(_bank(bank, data_dir), card_query, "history")
+        card_id = None if card is None else card.id
+        if forget:
+            count = store.forget_answers(card_id)
+            where = f"of {card_id}" if card_id else "of every card"
+            out.print(f"Forgot {count} kept answer{'s' if count != 1 else ''} {where}.", markup=False)
+            return
+        if card is None:
+            raise PrepError("name a card: prep history CARD (or --forget, or --keep-answers on|off)")
+        reviews = store.answers(card.id)
+        kept = store.setting(KEEP_ANSWERS_SETTING) != "off"
+    if not reviews:
+        out.print(f"No answers to {card.id} yet. Try: prep quiz {card.id}", markup=False)
+        return
+    out.print(render.history_view(card, reviews, keeping=kept))
 
 
 # ---------------------------------------------------------------------------
@@ -596,6 +976,8 @@ def grade(
     if answer is None and sys.stdin.isatty():
         out.print(render.card_header(card))
         answer = TerminalIO(out, interactive=True).read_answer(optional=False) or ""
+        if answer.strip().lower() == "q":
+            return  # the prompt says q quits, here as in a quiz
     elif answer is None:
         answer = sys.stdin.read()
     assessment = assess(answer, card, bank_vocabulary(cards))
@@ -857,3 +1239,320 @@ def trust(
         return
     recorded = trust_folder(data_dir, folder)
     out.print(f"{recorded}: trusted; its snippets will run.", markup=False)
+
+
+# ---------------------------------------------------------------------------
+# The examiner (optional): a language model the user chooses grades answers
+
+examiner_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+app.add_typer(
+    examiner_app,
+    name="examiner",
+    short_help="An optional language model that grades answers; off unless set.",
+)
+
+
+@examiner_app.callback(invoke_without_command=True)
+def examiner(ctx: typer.Context) -> None:
+    """An optional examiner: a language model you choose, local or hosted, that reads typed answers.
+
+    It is any OpenAI-compatible chat-completions endpoint (Ollama, llama.cpp,
+    LM Studio, a hosted API). Nothing is sent anywhere unless one is set here
+    or with PREP_EXAMINER_URL and PREP_EXAMINER_MODEL.
+
+    \b
+    Examples:
+      prep examiner set --url http://localhost:11434/v1 --model llama3.1
+      prep examiner test
+      prep examiner show --payload mse
+    """
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+def _optional_seconds(value: float | None) -> float | None:
+    return None if value is None else _seconds(value)
+
+
+def _read_key() -> str:
+    """The API key from a hidden prompt, or the first line of standard input: never an argument."""
+    if sys.stdin.isatty():
+        import getpass
+
+        key = getpass.getpass("API key (not shown): ")
+    else:
+        key = sys.stdin.readline()
+    if not key.strip():
+        raise PrepError("no key was given; nothing was changed")
+    return key.strip()
+
+
+@examiner_app.command("set", short_help="Choose the examiner: its URL, its model, a key if it needs one.")
+def examiner_set(
+    url: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            show_default=False,
+            help="The OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama;"
+            " https:// unless it is localhost.",
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(metavar="NAME", show_default=False, help="The model, e.g. llama3.1.")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SECONDS",
+            callback=_optional_seconds,
+            max=600,
+            show_default=False,
+            help="Seconds one reply may take, in all [default: 30].",
+        ),
+    ] = None,
+    ask_key: Annotated[
+        bool,
+        typer.Option(
+            "--ask-key", help="Read an API key from a hidden prompt (or standard input's first line)."
+        ),
+    ] = False,
+    forget_key: Annotated[bool, typer.Option("--forget-key", help="Remove the stored API key.")] = False,
+) -> None:
+    """Choose the examiner: its URL and model, and an API key if it needs one.
+
+    The settings go to examiner.json in your config folder, readable by you
+    only. The key is never taken on the command line (it would stay in your
+    shell's history): --ask-key reads it, or set PREP_EXAMINER_KEY.
+    PREP_EXAMINER_URL, PREP_EXAMINER_MODEL and PREP_EXAMINER_KEY override
+    the file. Nothing is sent until a session or `prep examiner test` asks.
+
+    \b
+    Examples:
+      prep examiner set --url http://localhost:11434/v1 --model llama3.1
+      prep examiner set --url https://api.openai.com/v1 --model gpt-4o-mini --ask-key
+      prep examiner set --timeout 60
+    """
+    from .examiner import DEFAULT_TIMEOUT, ENV_NAMES, ExaminerConfig, file_settings, save_config
+    from .paths import config_dir
+    from .terminal import console
+    from .textsafe import for_terminal
+
+    if ask_key and forget_key:
+        raise PrepError("--ask-key and --forget-key do not go together")
+    if url is None and model is None and timeout is None and not ask_key and not forget_key:
+        raise PrepError("nothing to set: give --url, --model, --timeout, --ask-key or --forget-key")
+    folder = config_dir()
+    current = file_settings(folder)
+    chosen_url, chosen_model = url or current.get("url"), model or current.get("model")
+    if not chosen_url or not chosen_model:
+        raise PrepError(
+            "give both --url and --model the first time, for example:"
+            " prep examiner set --url http://localhost:11434/v1 --model llama3.1"
+        )
+    config = ExaminerConfig(
+        url=chosen_url,
+        model=chosen_model,
+        key=_read_key() if ask_key else None if forget_key else current.get("key"),
+        timeout=timeout if timeout is not None else current.get("timeout", DEFAULT_TIMEOUT),
+    )
+    path = save_config(folder, config)
+    out = console()
+    out.print(for_terminal(f"Saved to {path} (readable by you only)."), markup=False)
+    out.print(
+        for_terminal(f"Examiner: {config.where}; key: {'set' if config.key else 'not set'}"), markup=False
+    )
+    overriding = [name for name in ENV_NAMES if os.environ.get(name, "").strip()]
+    if overriding:
+        _warn(
+            f"{', '.join(overriding)}, set in the environment, override{'s' * (len(overriding) == 1)} the file"
+        )
+    out.print("See that it answers, and how fast: prep examiner test", style="dim")
+
+
+@examiner_app.command("show", short_help="Show the settings (never the key), or what a grading sends.")
+def examiner_show(
+    payload_card: Annotated[
+        str | None,
+        typer.Option(
+            "--payload",
+            metavar="CARD",
+            show_default=False,
+            help="Print exactly what grading CARD would send, as JSON (nothing is sent).",
+        ),
+    ] = None,
+    answer: Annotated[
+        str, typer.Option("--answer", metavar="TEXT", help="The sample answer in --payload.")
+    ] = "(your typed answer)",
+    bank: BankOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Show the examiner's settings and where each comes from; never the key itself.
+
+    With --payload CARD, print the body a grading of CARD would POST (the
+    card's question, key points, common mistakes and corrections, and the
+    answer) on standard output, and the request line on standard error.
+
+    \b
+    Examples:
+      prep examiner show
+      prep examiner show --payload mse --answer "MSE is robust to outliers"
+    """
+    from . import render
+    from .examiner import config_origins, config_path, load_config, payload
+    from .paths import config_dir
+    from .terminal import console
+    from .textsafe import for_terminal
+
+    folder = config_dir()
+    config = load_config(folder, os.environ)
+    if payload_card is None:
+        path = config_path(folder)
+        console().print(
+            render.examiner_settings(config, config_origins(folder, os.environ), str(path), path.exists())
+        )
+        return
+    card = _find(_bank(bank, data_dir), payload_card, "examiner show --payload")
+    body = payload(card, answer, config.model if config else "MODEL")
+    if config is None:
+        _warn("no examiner is configured: this is what would be sent once one is; nothing is sent now")
+    else:
+        request = [f"POST {config.endpoint}", "Content-Type: application/json"]
+        if config.key:
+            request.append("Authorization: Bearer (your key, not shown)")
+        typer.echo(for_terminal("\n".join(request)), err=True)
+    import json
+
+    typer.echo(for_terminal(json.dumps(body, indent=2, ensure_ascii=False)))
+
+
+@examiner_app.command("test", short_help="Send one tiny grading: is it up, how long, structured output.")
+def examiner_test() -> None:
+    """Send the examiner one tiny grading: does it answer, how long does it take, does structured output work.
+
+    The one request is a one-point card and a one-line answer, nothing of
+    yours. The time printed is measured, the whole request included.
+
+    \b
+    Examples:
+      prep examiner test
+      PREP_EXAMINER_MODEL=qwen2.5:7b prep examiner test
+    """
+    from .examiner import ExaminerFailure, load_config, trial
+    from .paths import config_dir
+    from .terminal import console, with_status
+    from .textsafe import for_terminal
+
+    config = load_config(config_dir(), os.environ)
+    if config is None:
+        raise PrepError(
+            "no examiner is configured, so nothing was sent;"
+            " set one with: prep examiner set --url URL --model NAME"
+        )
+    out = console()
+    out.print(for_terminal(f"Asking {config.where} to grade one tiny answer."), markup=False)
+    outcome = with_status(out, "waiting for the examiner…", lambda: trial(config))
+    if isinstance(outcome, ExaminerFailure):
+        after = f" (after {outcome.seconds:.1f} s)" if outcome.seconds is not None else ""
+        out.print(for_terminal(f"✗ {outcome.reason}{after}", keep_newlines=False), style="red", markup=False)
+        raise typer.Exit(ExitCode.FAILED)
+    out.print(
+        f"✓ it answered in {outcome.seconds:.2f} s (measured: one grading, start to end)", style="green"
+    )
+    if outcome.structured:
+        out.print("structured output: works (the server took the reply's JSON schema)")
+    else:
+        out.print(
+            "structured output: not supported (the server refused a JSON schema;"
+            " prep asks with an instruction and checks the reply)"
+        )
+    if outcome.covered == outcome.total_points and outcome.rating >= 3:
+        out.print(f"grading: it credited a plainly right answer (rating: {outcome.rating.label})")
+    else:
+        out.print(
+            f"grading: it did not credit a plainly right answer (rating: {outcome.rating.label});"
+            " this model's grading may not be worth the wait",
+            style="yellow",
+        )
+    for note in outcome.notes:
+        out.print(for_terminal(f"note: {note}"), style="dim", markup=False)
+
+
+@examiner_app.command("clear", short_help="Forget the examiner and its key.")
+def examiner_clear() -> None:
+    """Forget the examiner: remove its settings file, and the key in it.
+
+    \b
+    Examples:
+      prep examiner clear
+    """
+    from .examiner import ENV_NAMES, clear_config, config_path
+    from .paths import config_dir
+    from .terminal import console
+    from .textsafe import for_terminal
+
+    folder = config_dir()
+    removed = clear_config(folder)
+    path = config_path(folder)
+    out = console()
+    if removed:
+        out.print(for_terminal(f"Removed {path}."), markup=False)
+    else:
+        out.print(for_terminal(f"There was no examiner settings file ({path})."), markup=False)
+    still = [name for name in ENV_NAMES if os.environ.get(name, "").strip()]
+    if still:
+        _warn(
+            f"{', '.join(still)} still set in the environment; unset {'it' if len(still) == 1 else 'them'} too"
+        )
+    else:
+        out.print("No examiner is configured: nothing leaves this machine.")
+
+
+# ---------------------------------------------------------------------------
+# Exporting
+
+export_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+app.add_typer(export_app, name="export", help="Write cards to a file for another tool: an Anki deck.")
+
+
+@export_app.callback(invoke_without_command=True)
+def export(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        # `prep export` alone: the help is the answer, not an error.
+        typer.echo(ctx.get_help())
+
+
+@export_app.command("anki")
+def export_anki(
+    topic: TopicOption = None,
+    track: TrackOption = None,
+    tier: TierOption = None,
+    tag: TagOption = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="The deck file to write.")
+    ] = Path("prep.apkg"),
+    bank: BankOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write cards to an Anki deck (.apkg): one note per card, tagged by topic and tier.
+
+    Each note keeps its card's id, so importing a newer export into Anki
+    updates the notes (and keeps their reviews) instead of adding copies.
+    Needs the anki extra: pip install 'interview-prep[anki]'.
+
+    \b
+    Examples:
+      prep export anki -o prep.apkg
+      prep export anki --topic loss --tier core -o loss-core.apkg
+      prep export anki --track ml-engineer -o ml.apkg
+    """
+    from .anki import check_output, require_genanki, write_deck
+    from .textsafe import for_terminal
+
+    # Both before the bank loads: a missing extra or folder is the answer at once.
+    require_genanki()
+    check_output(output)
+    cards = _bank(bank, data_dir)
+    chosen = cards.choose(cards.choose_topics(topic or [], track or []), tier or [], tag or [])
+    count = write_deck(chosen, output, now())
+    typer.echo(for_terminal(f"wrote {count} card{'' if count == 1 else 's'} to {output}"))

@@ -99,3 +99,20 @@ def today_window(now: datetime) -> tuple[datetime, datetime]:
     """The user's local day around `now`, for counting what was started today."""
     start = local_day_start(now)
     return start, start + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DrillOutlook:
+    next_due: datetime | None  # the earliest due time among the cards, None if none was ever reviewed
+    due_tomorrow: int  # cards due by the end of the user's next local day, overdue ones included
+
+
+def drill_outlook(card_ids: Sequence[str], memories: Mapping[str, Memory], now: datetime) -> DrillOutlook:
+    """What a drill's end tells the user: when the next card falls due and how many tomorrow."""
+    _, end_of_today = today_window(now)
+    end_of_tomorrow = local_day_start(end_of_today + timedelta(hours=36))
+    dues = [memories[cid].due for cid in dict.fromkeys(card_ids) if cid in memories]
+    return DrillOutlook(
+        next_due=min(dues, default=None),
+        due_tomorrow=sum(1 for due in dues if due < end_of_tomorrow),
+    )

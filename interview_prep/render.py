@@ -25,11 +25,14 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
     from .checker import CheckReport
+    from .domain import Review
+    from .examiner import ExaminerConfig, ExaminerFailure, ExaminerReport, Turn
     from .grading import Assessment
-    from .planning import DrillPlan
+    from .interview import InterviewPlan
+    from .planning import DrillOutlook, DrillPlan
     from .search import Hit
-    from .session import SessionResult
-    from .stats import StatsSummary
+    from .session import Revealed, SessionResult
+    from .stats import StatsSummary, StudyNext
 
 TIER_STYLE = {Tier.CORE: "green", Tier.ADVANCED: "yellow", Tier.DEEP: "magenta"}
 
@@ -72,6 +75,20 @@ def card_header(card: Card, position: str | None = None) -> Panel:
         Text(card.question, style="bold"),
         title=Text(card.title, style="bold"),
         title_align="left",
+        subtitle=subtitle,
+        subtitle_align="left",
+        border_style=TIER_STYLE[card.tier],
+    )
+
+
+def question_header(card: Card, number: str, total: int) -> Panel:
+    """The question as a session asks it: topic, tier and position, but neither
+    the title nor the id, which can give the answer away (both show at the reveal)."""
+    head, _, again = number.partition(" ")
+    position = f"{head}/{total}" + (f" {again}" if again else "")
+    subtitle = Text.assemble((position, "bold"), "  ", (card.topic, "bold"), " · ", tier_text(card.tier))
+    return Panel(
+        Text(card.question, style="bold"),
         subtitle=subtitle,
         subtitle_align="left",
         border_style=TIER_STYLE[card.tier],
@@ -379,28 +396,55 @@ def weak_example(card: Card, assessment: Assessment) -> RenderableType:
     )
 
 
-def reveal(
-    card: Card, assessment: Assessment | None, seconds: float, suggested: Rating | None, mode: Mode
-) -> Group:
+def reveal(card: Card, shown: Revealed) -> Group:
     """The model answer, and how the typed answer compares with it."""
     parts: list[RenderableType] = [
+        Text.assemble(("\n" + card.title, "bold"), "  ", (card.id, "cyan")),
         section("Model answer", body(card.short_answer)),
     ]
-    if assessment is not None:
-        parts.extend(assessment_parts(assessment))
+    if shown.assessment is not None:
+        parts.extend(assessment_parts(shown.assessment))
     else:
         parts.append(section("Key points", bullet_list([kp.point for kp in card.key_points])))
-    if mode is Mode.QUIZ:
+    if shown.mode is Mode.QUIZ:
         if card.common_mistakes:
             parts.append(common_mistakes(card))
         if card.follow_ups:
             parts.append(follow_ups(card))
-    timing = Text.assemble("\n", (f"{seconds:.0f} s", "bold"), " on this answer")
-    if suggested:
+    if shown.previous is not None:
+        parts.append(previous_answer(shown.previous, shown.previous.reviewed_at))
+    timing = Text.assemble("\n", (duration(shown.seconds), "bold"), " on this answer")
+    if shown.over_time and shown.time_limit is not None:
+        timing.append(f" (over the {duration(shown.time_limit)} allowed)", style="bold yellow")
+    elif shown.time_limit is not None:
+        timing.append(f" of {duration(shown.time_limit)} allowed")
+    if shown.suggested:
         timing.append(" · suggested rating: ")
-        timing.append(f"{int(suggested)} {suggested.label}", RATING_STYLE[suggested])
+        timing.append(f"{int(shown.suggested)} {shown.suggested.label}", RATING_STYLE[shown.suggested])
     parts.append(timing)
     return Group(*parts)
+
+
+def duration(seconds: float) -> str:
+    """42 s, 1 min 30 s: how long an answer took, to the second."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def previous_answer(review: Review, when_given: datetime) -> Group:
+    """The user's last kept answer to this card and how it was assessed, to compare."""
+    verdict = Text.assemble(
+        (when_given.astimezone().strftime("%Y-%m-%d"), "dim"),
+        " · rated ",
+        (review.rating.label, RATING_STYLE[review.rating]),
+        f" · {review.covered}/{review.total_points} key points",
+    )
+    if review.mistakes:
+        verdict.append(f" · {plural(review.mistakes, 'mistake')} caught", style="red")
+    return section("Your previous answer", Group(Padding(verdict, (0, 0, 0, 4)), body(review.answer or "")))
 
 
 def explanation(card: Card) -> Group:
@@ -415,7 +459,12 @@ def explanation(card: Card) -> Group:
     return Group(*parts)
 
 
-def session_summary(result: SessionResult) -> Group:
+def session_summary(
+    result: SessionResult,
+    study_next: StudyNext | None = None,
+    outlook: DrillOutlook | None = None,
+    now: datetime | None = None,
+) -> Group:
     table = Table(title=f"{result.mode.capitalize()} summary", title_justify="left", header_style="bold")
     table.add_column("#", justify="right")
     table.add_column("card", style="cyan")
@@ -423,16 +472,19 @@ def session_summary(result: SessionResult) -> Group:
     table.add_column("rating")
     table.add_column("key points", justify="right")
     table.add_column("time", justify="right")
-    for i, outcome in enumerate(result.outcomes, 1):
+    for outcome in result.in_order:
         name = outcome.card.id if not outcome.follow_up_of else f"↳ {outcome.card.id}"
         rating = Text(outcome.label, style=RATING_STYLE[outcome.rating] if outcome.rating else "dim")
         table.add_row(
-            str(i),
+            outcome.number,
             name,
             tier_text(outcome.card.tier),
             rating,
             f"{outcome.covered}/{outcome.total}",
-            f"{outcome.seconds:.0f} s",
+            Text(
+                duration(outcome.seconds) + (" over" if outcome.over_time else ""),
+                style="yellow" if outcome.over_time else "",
+            ),
         )
     parts: list[RenderableType] = [Text("")]
     if result.outcomes:
@@ -445,20 +497,65 @@ def session_summary(result: SessionResult) -> Group:
     }[result.ended]
     rated = result.rated
     parts.append(Text(f"{ended} {len(rated)} card{'s' if len(rated) != 1 else ''} rated.", style="bold"))
-    weakest = result.weakest()
-    if weakest:
-        topic, tier = weakest
+    if outlook is not None and now is not None:
+        parts.append(drill_outlook(outlook, now))
+    if study_next is not None:
         parts.append(
             Text.assemble(
                 "Study next: ",
-                (topic, "bold cyan"),
-                " (weakest topic), ",
-                (tier, "bold"),
-                " questions (weakest tier).",
+                (study_next.topic, "bold cyan"),
+                " · ",
+                tier_text(study_next.tier),
+                f", your weakest so far (average rating {study_next.average:.1f}"
+                f" over {plural(study_next.reviews, 'review')}).",
             )
         )
-        parts.append(Text.assemble("  ", (f"prep quiz --topic {topic} --tier {tier}", "cyan")))
+        parts.append(Text.assemble("  ", (study_next.command, "cyan")))
     return Group(*parts)
+
+
+def history_view(card: Card, reviews: Sequence[Review], *, keeping: bool) -> Group:
+    """Every review of one card, oldest first, with the answer typed when it was kept."""
+    parts: list[RenderableType] = [
+        Text(f"{card.id} · {card.title}", style="bold"),
+        Text(card.question, style="dim"),
+    ]
+    for review in reviews:
+        line = Text.assemble(
+            "\n",
+            (review.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M"), "bold"),
+            f" · {review.mode.value} · rated ",
+            (review.rating.label, RATING_STYLE[review.rating]),
+            f" · {review.covered}/{review.total_points} key points",
+        )
+        if review.mistakes:
+            line.append(f" · {plural(review.mistakes, 'mistake')} caught", style="red")
+        line.append(f" · {duration(review.seconds)}")
+        if review.over_time:
+            line.append(" (over time)", style="yellow")
+        parts.append(line)
+        if review.answer:
+            parts.append(body(review.answer))
+        else:
+            parts.append(Padding(Text("(no answer kept)", style="dim"), (0, 0, 0, 4)))
+        if review.examiner:
+            parts.append(Padding(examiner_record_view(review.examiner), (0, 0, 0, 4)))
+    if not keeping:
+        parts.append(Text("\nKeeping answers is off: prep history --keep-answers on", style="dim"))
+    return Group(*parts)
+
+
+def drill_outlook(outlook: DrillOutlook, now: datetime) -> Text:
+    """When the drill's next card falls due, and how many tomorrow."""
+    text = Text()
+    if outlook.next_due is None:
+        text.append("No card is scheduled yet.")
+    elif outlook.next_due <= now:
+        text.append("More cards are due now: run prep drill again.")
+    else:
+        text.append(f"The next card falls due {when(outlook.next_due, now)}.")
+    text.append(f" Due tomorrow: {outlook.due_tomorrow}.")
+    return text
 
 
 def heatmap(per_day: dict[date, int], today: date) -> Table:
@@ -551,6 +648,117 @@ def stats_view(summary: StatsSummary) -> Group:
 
 
 # ---------------------------------------------------------------------------
+# An interview date
+
+
+def interview_view(plan: InterviewPlan, *, saved: bool) -> Group:
+    """What `prep plan` prints: cards a day until the interview, then the weakest cards on the day."""
+    target = f"{plan.target:.0%}"
+    parts: list[RenderableType] = [
+        Text.assemble(
+            ("Interview on ", "bold"),
+            (plan.interview.strftime("%a %d %b %Y"), "bold cyan"),
+            (f" at {plan.moment:%H:%M}", "bold"),
+            f": {plural(plan.days_left, 'day')} left to study, today included",
+        ),
+        Text(
+            f"{plural(plan.cards, 'card')} chosen: {plan.seen} seen ({plan.below_target} predicted "
+            f"below {target} recall on the day), {plan.unseen} never seen.",
+            style="dim",
+        ),
+        Text(""),
+    ]
+    if not plan.below_target and not plan.new_planned:
+        parts.append(Text(f"Nothing to study: every card you chose is predicted at {target} or above."))
+    else:
+        days = Table(box=None, header_style="bold", pad_edge=False, show_edge=False)
+        days.add_column("day")
+        days.add_column("reviews", justify="right")
+        days.add_column("new", justify="right")
+        days.add_column("cards", justify="right", style="bold")
+        # The counts are even splits, so runs of days alike read better as one row.
+        run: list[date] = []
+        for i, study_day in enumerate(plan.days):
+            run.append(study_day.day)
+            following = plan.days[i + 1] if i + 1 < len(plan.days) else None
+            if following and (following.reviews, following.new) == (study_day.reviews, study_day.new):
+                continue
+            first, last = run[0], run[-1]
+            label = "today" if first == plan.today else first.strftime("%a %d %b")
+            if last != first:
+                label += f" – {last.strftime('%a %d %b')} ({plural((last - first).days + 1, 'day')})"
+            days.add_row(label, str(study_day.reviews), str(study_day.new), str(study_day.total))
+            run = []
+        parts.append(heading("Cards a day until the interview"))
+        parts.append(Padding(days, (0, 0, 0, 2), expand=False))
+        parts.append(
+            Padding(
+                Text(
+                    f"reviews: cards predicted below {target} on the day; "
+                    f"new: cards never seen, at most {plan.new_per_day} a day",
+                    style="dim",
+                ),
+                (0, 0, 0, 2),
+                expand=False,
+            )
+        )
+    if plan.new_left_out:
+        parts.append(
+            Text(
+                f"{plural(plan.unseen, 'card')} never seen cannot all be started in time: at "
+                f"{plan.new_per_day} new a day, {plan.new_left_out} stay unseen. "
+                "Raise --new, or narrow the plan with --topic or --track.",
+                style="yellow",
+            )
+        )
+    parts.append(Text(""))
+    if plan.weakest:
+        weakest = Table(box=None, header_style="bold", pad_edge=False, show_edge=False)
+        weakest.add_column("recall", justify="right", no_wrap=True)
+        weakest.add_column("id", style="cyan", no_wrap=True)
+        weakest.add_column("tier", no_wrap=True)
+        weakest.add_column("title")
+        for outlook in plan.weakest:
+            # Rounded down, so a card below the target never shows as reaching it.
+            shown = f"{int(outlook.recall * 100)}%"
+            below = outlook.recall < plan.target
+            weakest.add_row(
+                Text(shown, style="red" if below else "green"),
+                outlook.card.id,
+                tier_text(outlook.card.tier),
+                outlook.card.title,
+            )
+        parts.append(heading("Weakest on the day: predicted recall, core first"))
+        parts.append(Padding(weakest, (0, 0, 0, 2), expand=False))
+    else:
+        parts.append(Text("No card seen yet, so none has a prediction: every card is new.", style="dim"))
+    parts.append(Text(""))
+    if saved:
+        parts.append(
+            Text("Saved: prep drill drills for this date until it comes; prep plan --clear forgets it.")
+        )
+    else:
+        parts.append(
+            Text(
+                f"Drill for it: prep drill --interview {plan.interview.isoformat()}\n"
+                "Or add --save here, and plain prep drill drills for it until it comes."
+            )
+        )
+    return Group(*parts)
+
+
+def interview_line(plan: InterviewPlan) -> Group:
+    """The interview in `prep stats`: days left, cards below target on the day, today's share."""
+    today = plan.today_share
+    line = (
+        f"{plan.interview.strftime('%a %d %b %Y')}: {plural(plan.days_left, 'day')} left · "
+        f"{plural(plan.below_target, 'card')} below {plan.target:.0%} on the day · "
+        f"today: {plural(today.reviews, 'review')} + {today.new} new · see prep plan"
+    )
+    return Group(Text(""), heading("Interview"), Padding(Text(line), (0, 0, 0, 2), expand=False))
+
+
+# ---------------------------------------------------------------------------
 # Small views the commands print
 
 
@@ -636,3 +844,178 @@ def hits_json(hits: Sequence[Hit]) -> list[dict[str, object]]:
         }
         for h in hits
     ]
+
+
+# ---------------------------------------------------------------------------
+# The examiner (optional). Everything it says is outside text: it goes into
+# Text objects (never parsed as markup) with control characters made visible.
+
+
+def _outside(text: str, style: str = "") -> Text:
+    return Text(for_terminal(text), style=style)
+
+
+def examiner_banner(config: ExaminerConfig) -> Text:
+    """The line a session starts with when an examiner is on: where the answers go."""
+    return Text.assemble(
+        ("Examiner: ", "bold"),
+        for_terminal(config.where),
+        ("  (your answers are sent there; --no-examiner to skip)", "dim"),
+    )
+
+
+def examiner_view(report: ExaminerReport, builtin: Assessment | None = None) -> Group:
+    """The examiner's grading: per-point verdicts with quotes, misconceptions heard,
+    feedback, and where it and the built-in assessment differ (both shown)."""
+    from .examiner import combine, disagreements
+
+    rows: list[tuple[Text, RenderableType]] = []
+    for number in range(1, report.total_points + 1):
+        verdict = report.verdict_on(number)
+        if verdict is not None:
+            mark, style = POINT_MARKS[verdict.verdict.value]
+            item = Text(verdict.point)
+            if verdict.quote:
+                item.append(f"  {quoted(verdict.quote, 80)}", style="dim")
+            if verdict.verdict.value == "contradicted":
+                item.append("  (contradicted)", style="magenta")
+            rows.append((Text(mark, style=style), item))
+        else:
+            known = builtin is not None and number <= len(builtin.points)
+            text = (
+                builtin.points[number - 1].point.point
+                if builtin is not None and known
+                else f"key point {number}"
+            )
+            rows.append((Text("?", style="dim"), Text.assemble(text, ("  (not judged)", "dim"))))
+    who = f"The examiner ({for_terminal(report.model)})" if report.model else "The examiner"
+    title = f"{who}: you covered {report.covered} of {report.total_points}"
+    parts: list[RenderableType] = [section(title, marked_rows(rows))]
+    if report.misconceptions:
+        heard = []
+        for misconception in report.misconceptions:
+            item = Text.assemble(("You said ", "bold"), quoted(misconception.quote), "\n")
+            item.append(for_terminal(misconception.what), style="red")
+            if misconception.number:
+                item.append(f"  (common mistake {misconception.number})", style="dim")
+            heard.append((Text("✗", style="bold red"), item))
+        parts.append(section("Misconceptions the examiner heard", marked_rows(heard)))
+    if report.feedback:
+        parts.append(
+            section("The examiner's feedback", Padding(_outside(report.feedback), (0, 0, 0, 2), expand=False))
+        )
+    if builtin is not None:
+        differ = disagreements(builtin, report)
+        if differ:
+            lines = [
+                (
+                    Text("≠", style="bold yellow"),
+                    Text.assemble(
+                        (for_terminal(d.what), ""),
+                        "\n",
+                        ("built-in: ", "dim"),
+                        d.builtin,
+                        ("   examiner: ", "dim"),
+                        d.examiner,
+                    ),
+                )
+                for d in differ
+            ]
+            parts.append(section("Where the two assessments differ", marked_rows(lines)))
+    for note in report.notes:
+        parts.append(Padding(_outside(f"note: {note}", "dim"), (0, 0, 0, 2), expand=False))
+    suggestion = Text.assemble("\nThe examiner suggests ", (report.rating.label, RATING_STYLE[report.rating]))
+    if builtin is not None:
+        taken = combine(builtin.suggested, builtin, report)
+        suggestion.append(f" · built-in: {builtin.suggested.label} · Enter takes the lower: ")
+        suggestion.append(f"{int(taken)} {taken.label}", RATING_STYLE[taken])
+    parts.append(suggestion)
+    return Group(*parts)
+
+
+def examiner_failure_line(failure: ExaminerFailure) -> Text:
+    """One line: why there is no examiner's grading; the built-in assessment stands."""
+    return Text.assemble(
+        ("Examiner: ", "bold yellow"),
+        for_terminal(failure.reason, keep_newlines=False),
+        ("; the built-in assessment stands.", "yellow"),
+    )
+
+
+def examiner_question(question: str) -> Text:
+    """A probing follow-up, as the examiner asks it."""
+    return Text.assemble(("\nThe examiner asks: ", "bold"), for_terminal(question))
+
+
+def examiner_response(response: str) -> Padding:
+    return Padding(
+        Text.assemble(("The examiner: ", "bold"), for_terminal(response)), (0, 0, 0, 2), expand=False
+    )
+
+
+def exchange_view(turns: Sequence[Turn]) -> Group:
+    """The follow-up questions the examiner asked, the replies and its responses."""
+    parts: list[RenderableType] = []
+    for turn in turns:
+        parts.append(examiner_question(turn.question))
+        if turn.reply:
+            parts.append(
+                Padding(
+                    Text.assemble(("You: ", "bold"), for_terminal(turn.reply)), (0, 0, 0, 2), expand=False
+                )
+            )
+        if turn.response:
+            parts.append(examiner_response(turn.response))
+    return Group(*parts)
+
+
+def examiner_record_view(record: str) -> Group:
+    """A review's stored examiner record (`Review.examiner`), for `prep history`."""
+    from .examiner import ExaminerFailure, read_record
+
+    outcome, turns = read_record(record)
+    head: RenderableType = (
+        examiner_failure_line(outcome) if isinstance(outcome, ExaminerFailure) else examiner_view(outcome)
+    )
+    return Group(head, exchange_view(turns))
+
+
+def examiner_settings(
+    config: ExaminerConfig | None, origins: Mapping[str, str], path: str, file_exists: bool
+) -> Group:
+    """What `prep examiner show` prints: the settings in use and where each comes from; never the key."""
+    from .examiner import DEFAULT_TIMEOUT, ENV_NAMES
+
+    file_note = Text(f"config file: {for_terminal(path)}{'' if file_exists else ' (none)'}", style="dim")
+    if config is None:
+        return Group(
+            Text("No examiner is configured: prep works offline and sends nothing anywhere.", style="bold"),
+            Text("Set one with:"),
+            Text("  prep examiner set --url http://localhost:11434/v1 --model llama3.1"),
+            Text(f"or the environment variables {', '.join(ENV_NAMES)}.", style="dim"),
+            file_note,
+        )
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_column(style="dim")
+
+    def origin(name: str, default: str = "") -> str:
+        return f"(from {origins[name]})" if name in origins else default
+
+    grid.add_row("url", _outside(config.url), origin("url"))
+    grid.add_row("model", _outside(config.model), origin("model"))
+    grid.add_row("key", "set" if config.key else "not set", origin("key") if config.key else "")
+    grid.add_row(
+        "timeout",
+        f"{config.timeout:g} s",
+        origin("timeout", "(default)" if config.timeout == DEFAULT_TIMEOUT else ""),
+    )
+    grid.add_row("sends to", _outside(f"POST {config.endpoint}"), "")
+    return Group(
+        Text(
+            "An examiner is configured: each typed answer and the card's text are sent to it.", style="bold"
+        ),
+        grid,
+        file_note,
+    )

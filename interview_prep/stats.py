@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from interview_prep.domain import Review
     from interview_prep.index import CardSummary
     from interview_prep.scheduler import Memory
-    from interview_prep.store import ReviewStore
+    from interview_prep.store import CardFigures, ReviewStore
 
 # A rating of hard or better means the answer was recalled, if with effort.
 RECALLED_MIN_RATING = 2  # the same as store.RECALLED_MIN_RATING, which SQL uses
@@ -240,3 +240,35 @@ def _streak(days: set[date], today: date) -> int:
         streak += 1
         day -= timedelta(days=1)
     return streak
+
+
+@dataclass(frozen=True)
+class StudyNext:
+    """The topic and tier the user has done worst on, across their whole history."""
+
+    topic: str
+    tier: Tier
+    average: float
+    reviews: int
+
+    @property
+    def command(self) -> str:
+        return f"prep quiz --topic {self.topic} --tier {self.tier.value}"
+
+
+def study_next(cards: Sequence[CardSummary], figures: Mapping[str, CardFigures]) -> StudyNext | None:
+    """The topic × tier with the lowest average rating among those reviewed; ties go to the
+    one with fewer reviews (less practised), then by name."""
+    sums: dict[tuple[str, Tier], list[int]] = defaultdict(lambda: [0, 0])
+    for card in cards:
+        seen = figures.get(card.id)
+        if seen is not None and seen.reviews:
+            group = sums[(card.topic, card.tier)]
+            group[0] += seen.rating_sum
+            group[1] += seen.reviews
+    if not sums:
+        return None
+    (topic, tier), (total, count) = min(
+        sums.items(), key=lambda item: (item[1][0] / item[1][1], item[1][1], item[0][0], item[0][1].rank)
+    )
+    return StudyNext(topic, tier, total / count, count)

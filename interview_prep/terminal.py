@@ -1,10 +1,10 @@
 """The terminal side of a study session: rich output, keys and typed answers.
 
-Two ways to read input, chosen once: in a terminal, answers come from
-`input()` (with line editing) and menu choices from single key presses; when
-standard input is a pipe or a file, everything is read line by line, so a
-session can be scripted: the answer's lines, a blank line, then one line per
-menu choice.
+Two ways to read input, chosen once: when a person types (standard input
+is a terminal, even if the output is piped), answers are written in an
+editor (`editor.py`) and menu choices are single key presses; when standard
+input is a pipe or a file, everything is read line by line, so a session can
+be scripted: the answer's lines, a blank line, then one line per menu choice.
 """
 
 from __future__ import annotations
@@ -24,9 +24,12 @@ from .cards import Card, FollowUp
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from .domain import Mode, Rating
+    from .domain import Rating
+    from .editor import AnswerEditor
+    from .examiner import ExaminerFailure, ExaminerReport
     from .grading import Assessment
     from .runner import RunResult
+    from .session import Revealed
 
 
 # ---------------------------------------------------------------------------
@@ -158,6 +161,12 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def input_is_typed() -> bool:
+    """Whether a person types the input: standard input is a terminal, even
+    when the output is piped (`prep quiz | tee log`)."""
+    return sys.stdin.isatty()
+
+
 def with_status(out: Console, message: str, work: Callable[[], T]) -> T:
     """Run `work` under a spinner in a terminal; silently when piped."""
     if out.is_terminal:
@@ -205,18 +214,18 @@ class TerminalIO:
         self.out = console
         self.interactive = interactive
         self.stdin = stdin if stdin is not None else sys.stdin
+        # Opened at the first answer, and kept: its history is this session's answers.
+        self._editor: AnswerEditor | None = None
+        self._no_editor = False
 
     # -- output -------------------------------------------------------------
 
-    def question(self, card: Card, position: int, total: int, depth: int) -> None:
-        label = f"{position}/{total}" if depth == 0 else f"{position}/{total} · follow-up"
+    def question(self, card: Card, number: str, total: int) -> None:
         self.out.print()
-        self.out.print(render.card_header(card, position=label))
+        self.out.print(render.question_header(card, number, total))
 
-    def reveal(
-        self, card: Card, coverage: Assessment | None, seconds: float, suggested: Rating | None, mode: Mode
-    ) -> None:
-        self.out.print(render.reveal(card, coverage, seconds, suggested, mode))
+    def reveal(self, card: Card, shown: Revealed) -> None:
+        self.out.print(render.reveal(card, shown))
 
     def explanation(self, card: Card) -> None:
         self.out.print(render.explanation(card))
@@ -227,6 +236,28 @@ class TerminalIO:
 
     def message(self, text: str) -> None:
         self.out.print(text, style="dim")
+
+    def waiting(self, message: str, work: Callable[[], T]) -> T:
+        return with_status(self.out, message, work)
+
+    def examined(self, outcome: ExaminerReport | ExaminerFailure, assessment: Assessment | None) -> None:
+        from .examiner import ExaminerFailure
+
+        if isinstance(outcome, ExaminerFailure):
+            self.out.print(render.examiner_failure_line(outcome))
+        else:
+            self.out.print(render.examiner_view(outcome, assessment))
+
+    def examiner_says(self, question: str | None, response: str | ExaminerFailure | None) -> None:
+        from .examiner import ExaminerFailure
+
+        if question is not None:
+            # The answer prompt that follows asks for the reply; Enter alone skips it.
+            self.out.print(render.examiner_question(question))
+        if isinstance(response, ExaminerFailure):
+            self.out.print(render.examiner_failure_line(response))
+        elif response is not None:
+            self.out.print(render.examiner_response(response))
 
     # -- input --------------------------------------------------------------
 
@@ -243,7 +274,15 @@ class TerminalIO:
             return None
         return line.rstrip("\r\n")
 
-    def read_answer(self, optional: bool) -> str | None:
+    def read_answer(self, optional: bool, limit: float | None = None) -> str | None:
+        """The typed answer; "" to reveal without one, "q" to quit, None when the input has ended.
+
+        With a limit, a person typing sees a countdown; nothing is cut off at
+        zero (the session judges the time). Piped input has no clock to watch.
+        """
+        editor = self._answer_editor()
+        if editor is not None:
+            return self._edit_answer(editor, optional, limit)
         hint = (
             "Enter to reveal, q to quit"
             if optional
@@ -262,42 +301,100 @@ class TerminalIO:
                 return line  # quit at once, without waiting for the blank line
             lines.append(line)
 
+    def _edit_answer(self, editor: AnswerEditor, optional: bool, limit: float | None) -> str | None:
+        from .durations import clock
+        from .editor import CONTINUATION, FINISH_HINT, PROMPT
+
+        hint = (
+            f"Enter to reveal, q to quit; or type an answer: {FINISH_HINT}"
+            if optional
+            else f"{FINISH_HINT}; Enter alone reveals; q quits"
+        )
+        timed = f" in [bold]{clock(limit)}[/]" if limit is not None else ""
+        self.out.print(f"[bold]Your answer[/]{timed} [dim]({hint})[/]")
+        answer = editor.read(limit)
+        if answer and not editor.on_stdout:
+            # The editor drew on the terminal beside piped output (`| tee log`)
+            # and erased itself: the answer goes where the session goes.
+            lines = answer.split("\n")
+            shown = [PROMPT + lines[0], *(CONTINUATION + line for line in lines[1:])]
+            self.out.print("\n".join(shown), markup=False)
+        return answer
+
+    def _answer_editor(self) -> AnswerEditor | None:
+        """The session's answer editor, opened at the first answer; None with no
+        person typing, or no terminal to draw it on (answers are then read by line)."""
+        if self._editor is not None or self._no_editor or not self.interactive:
+            return self._editor
+        import time
+
+        from .editor import AnswerEditor, screen_for_editor
+
+        screen = screen_for_editor()
+        if screen is None:
+            self._no_editor = True
+            return None
+        self._editor = AnswerEditor(self.stdin, screen[0], on_stdout=screen[1], clock=time.monotonic)
+        return self._editor
+
+    def _drop_typeahead(self) -> None:
+        """Keys typed before a menu is shown are not choices from it (the tail
+        of a paste, an extra Enter): drop them, and say so in one line."""
+        if not self.interactive:
+            return
+        from .editor import take_pending
+
+        dropped = self._editor.take_typeahead() if self._editor else ""
+        dropped += take_pending(self.stdin.fileno())
+        if dropped:
+            self.out.print(f"[dim]Ignored what was typed before this menu: {_quoted(dropped)}[/]")
+
     def read_key(self, menu: Sequence[tuple[str, str]], suggested: Rating | None) -> str | None:
         keys = [key for key, _ in menu]
         ratings = "  ".join(f"[bold]{key}[/] {label}" for key, label in menu if key.isdigit())
         actions = "  ".join(f"[bold]{key}[/] {label}" for key, label in menu if not key.isdigit())
         if suggested:
             ratings += f"   [dim](Enter = {int(suggested)})[/]"
+        self._drop_typeahead()
         self.out.print(f"Rate  {ratings}")
         self.out.print(f"      {actions}")
         while True:
             raw = self._key("› ")
             if raw is None:
                 return None
-            key = raw.strip().lower()[:1]
+            key = self._choice(raw)
             if not key and suggested:
                 key = str(int(suggested))
             if key in keys:
                 # Echo the choice so a transcript (or a piped session) shows what was picked.
                 self.out.print(key if self.interactive else f"› {key}")
                 return key
-            self.out.print(
-                f"[dim]{escape(repr(raw.strip()))} is not a choice; press one of {' '.join(keys)}[/]"
-            )
+            self.out.print(f"[dim]{_quoted(raw.strip())} is not a choice; press one of {' '.join(keys)}[/]")
 
     def _key(self, prompt: str) -> str | None:
+        """One key press in a terminal ("" for Enter), one line from a pipe; None at the end."""
         if not self.interactive:
             return self._line(prompt)
-        import typer
+        from .editor import read_key
 
-        self.out.print(prompt, end="")
-        try:
-            char = typer.getchar()
-        except EOFError:
-            return None
-        return "" if char in ("\r", "\n") else char
+        if self.out.is_terminal:
+            self.out.print(prompt, end="")
+        else:
+            # Output piped (`| tee log`) drops a line's trailing spaces, and the
+            # prompt's must stay to keep "› 3" apart once the key is echoed.
+            self.out.file.write(prompt)
+            self.out.file.flush()
+        return read_key(self.stdin.fileno())
+
+    def _choice(self, raw: str) -> str:
+        """The menu choice in what `_key` read: a piped line's first character, as
+        ever; in a terminal the key itself, so that several keys arriving at once
+        (a paste, an arrow's escape sequence) are refused, not taken for their first."""
+        typed = raw.strip().lower()
+        return typed if self.interactive else typed[:1]
 
     def choose_follow_up(self, follow_ups: Sequence[FollowUp]) -> int | None:
+        self._drop_typeahead()
         for i, follow_up in enumerate(follow_ups, 1):
             self.out.print(
                 f"  [bold]{i}[/] {escape(follow_up.question)} [cyan]({escape(str(follow_up.card))})[/]"
@@ -316,14 +413,22 @@ class TerminalIO:
             self.out.print(f"[dim]type a number from 1 to {len(follow_ups)}[/]")
 
     def offer_follow_up(self, follow_up: FollowUp) -> bool | None:
+        self._drop_typeahead()
         self.out.print(f"[bold]The interviewer follows up:[/] {escape(follow_up.question)}")
         self.out.print("Take it next? [bold]y[/]es / [bold]n[/]o [dim](Enter = yes)[/]")
         while True:
             raw = self._key("› ")
             if raw is None:
                 return None
-            answer = raw.strip().lower()[:1]
+            answer = self._choice(raw)
             if answer in ("", "y", "n"):
                 if self.interactive:
                     self.out.print(answer or "y")
                 return answer != "n"
+            self.out.print(f"[dim]{_quoted(raw.strip())} is not a choice; press y or n[/]")
+
+
+def _quoted(keys: str, limit: int = 40) -> str:
+    """Keys as typed, escapes visible ('\\x1b[D'), a long paste cut short: for one dim line."""
+    shown = repr(keys if len(keys) <= limit else keys[:limit] + "…")
+    return escape(shown)
