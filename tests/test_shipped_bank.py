@@ -245,3 +245,13 @@ def test_a_quiz_on_a_track_asks_only_its_topics(cli, track):
     asked = re.findall(r"\d+/\d+\s+([a-z0-9-]+) · (?:core|advanced|deep)\s", result.stdout)
     assert len(asked) == 3, result.stdout
     assert set(asked) <= set(tracks[track].topics), asked
+
+
+def test_quiz_mse_and_huber_asks_exactly_those_two(cli, isolated_env):
+    from interview_prep.store import ReviewStore, progress_path
+
+    result = cli("quiz", "mse", "huber", input="squared errors\n\n3\nquadratic then linear\n\n3\n")
+    assert result.exit_code == 0, result.stderr
+    assert re.findall(r"(\d+/\d+)\s+loss · ", result.stdout) == ["1/2", "2/2"]
+    with ReviewStore(progress_path(isolated_env)) as store:
+        assert [r.card_id for r in store.reviews()] == ["mse", "huber"]
