@@ -202,7 +202,7 @@ def test_an_unreadable_memory_row_is_reported(tmp_path):
 def test_new_database_has_the_full_schema(tmp_path):
     path = tmp_path / "deep" / "er" / "progress.sqlite3"  # missing folders are created
     ReviewStore(path).close()
-    assert user_version(path) == len(MIGRATIONS) == 6
+    assert user_version(path) == len(MIGRATIONS) == 7
     with raw(path) as conn:
         columns = {
             table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
@@ -227,7 +227,13 @@ def test_new_database_has_the_full_schema(tmp_path):
         "memory": ["card_id", "due", "last_review", "stability", "difficulty", "state", "fsrs_json"],
         "setting": ["key", "value"],
     }
-    assert index_names(path) == {"review_card_id", "memory_due", "review_time", "review_card_history"}
+    assert index_names(path) == {
+        "review_card_id",
+        "memory_due",
+        "review_time",
+        "review_card_history",
+        "card_total_first",
+    }
     assert journal_mode == "wal"
 
 
@@ -293,8 +299,14 @@ def test_migrates_a_version_1_file_keeping_its_data(tmp_path):
         ]
         assert progress.memories()["mse"].fsrs_json == fsrs_json
         progress.record(a_review("mse", 60))
-    assert user_version(path) == 6
-    assert index_names(path) == {"review_card_id", "memory_due", "review_time", "review_card_history"}
+    assert user_version(path) == 7
+    assert index_names(path) == {
+        "review_card_id",
+        "memory_due",
+        "review_time",
+        "review_card_history",
+        "card_total_first",
+    }
 
 
 def test_a_review_keeps_how_many_mistakes_were_caught(tmp_path):
@@ -316,19 +328,19 @@ def test_each_migration_commits_on_its_own(tmp_path, monkeypatch):
     assert user_version(path) == len(MIGRATIONS)  # the good ones stuck
     with raw(path) as conn:
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"review", "memory", "setting"}  # the broken one left nothing behind
+    assert tables == {"review", "memory", "setting", "card_total"}  # the broken one left nothing behind
 
 
 def test_a_newer_database_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "progress.sqlite3"
     ReviewStore(path).close()
     with raw(path) as conn:
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute("PRAGMA user_version = 8")
     before = path.read_bytes()
     with pytest.raises(StoreError) as error:
         ReviewStore(path)
     assert str(error.value) == (
-        f"{path}: progress database is version 7; this prep understands up to 6; upgrade prep"
+        f"{path}: progress database is version 8; this prep understands up to 7; upgrade prep"
     )
     assert path.read_bytes() == before
 
@@ -562,9 +574,42 @@ def test_migration_6_adds_the_examiner_column_to_a_version_5_file(tmp_path):
     with ReviewStore(path) as progress:
         progress.record(a_review("mse", 0, answer="kept"))
     with raw(path) as conn:
+        conn.execute("DROP TRIGGER review_totals")
+        conn.execute("DROP TABLE card_total")
         conn.execute("ALTER TABLE review DROP COLUMN examiner")
         conn.execute("PRAGMA user_version = 5")
     with ReviewStore(path) as progress:
         (old,) = progress.reviews()
         assert old.answer == "kept" and old.examiner is None
-    assert user_version(path) == 6
+    assert user_version(path) == 7
+
+
+def test_per_card_totals_are_backfilled_and_kept_by_the_trigger(tmp_path):
+    # Reviews written before migration 7 are summed once; later ones by the trigger,
+    # including one recorded out of time order, which becomes the card's first.
+    path = tmp_path / "progress.sqlite3"
+    with ReviewStore(path) as progress:
+        progress.record(a_review("mse", 60, rating=1))
+        progress.record(a_review("mse", 120, rating=3))
+    with raw(path) as conn:
+        conn.execute("DROP TRIGGER review_totals")
+        conn.execute("DROP TABLE card_total")
+        conn.execute("PRAGMA user_version = 6")
+    with ReviewStore(path) as progress:
+        assert progress.card_figures(["mse"]) == {"mse": store.CardFigures(2, 4, 1, 1)}
+        progress.record(a_review("mse", 180, rating=4))
+        progress.record(a_review("mse", 0, rating=3))  # the clock was set back: now the first review
+        progress.record(a_review("huber", 0, rating=2))
+        figures = progress.card_figures(["mse", "huber", "never"])
+        assert figures == {
+            "mse": store.CardFigures(reviews=4, rating_sum=11, recalled_repeats=2, repeats=3),
+            "huber": store.CardFigures(reviews=1, rating_sum=2, recalled_repeats=0, repeats=0),
+        }
+        # The same as aggregating every review, as before the totals existed.
+        reviews = progress.reviews()
+        for card_id, got in figures.items():
+            ratings = [r.rating for r in sorted(reviews, key=lambda r: r.reviewed_at) if r.card_id == card_id]
+            recalled = [r >= 2 for r in ratings]
+            assert got == store.CardFigures(
+                len(ratings), sum(ratings), sum(recalled) - recalled[0], len(ratings) - 1
+            )
