@@ -34,8 +34,8 @@ _SCRIPT = Path(sys.executable).parent / "prep"
 PREP = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "interview_prep"]
 
 
-def run(argv: Sequence[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, int]:
-    """Wall seconds and peak memory (KiB) of one command, which must succeed."""
+def timed(argv: Sequence[str], env: dict[str, str], stdin: str | None = None) -> float:
+    """Wall seconds of one command, which must succeed."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -48,17 +48,49 @@ def run(argv: Sequence[str], env: dict[str, str], stdin: str | None = None) -> t
         if proc.stdin is not None:
             proc.stdin.write((stdin or "").encode())
             proc.stdin.close()
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status, _ = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             errors.seek(0)
             raise SystemExit(f"bench: {' '.join(argv)} failed: {errors.read().decode()[-500:]}")
-    return seconds, usage.ru_maxrss
+    return seconds
 
 
-def timed(argv: Sequence[str], env: dict[str, str], stdin: str | None = None) -> float:
-    return run(argv, env, stdin)[0]
+# Linux carries a process's peak memory (ru_maxrss) across fork and exec, so a
+# command started from this process, grown large by building banks, reports
+# this process's peak, not its own. Peaks are measured from a small process
+# started before anything was built: it runs each command and reports its rusage.
+_SPAWNER_CODE = """
+import json, os, subprocess, sys
+for line in sys.stdin:
+    argv, env = json.loads(line)
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    print(json.dumps([os.waitstatus_to_exitcode(status), usage.ru_maxrss]), flush=True)
+"""
+_spawner: subprocess.Popen[str] | None = None
+
+
+def start_spawner() -> None:
+    global _spawner
+    _spawner = subprocess.Popen(
+        [sys.executable, "-I", "-c", _SPAWNER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+
+
+def peak_kib(argv: Sequence[str], env: dict[str, str]) -> int:
+    """The peak resident memory of one command (KiB), which must succeed."""
+    import json
+
+    assert _spawner is not None and _spawner.stdin is not None and _spawner.stdout is not None
+    _spawner.stdin.write(json.dumps([list(argv), env]) + "\n")
+    _spawner.stdin.flush()
+    code, peak = json.loads(_spawner.stdout.readline())
+    if code != 0:
+        raise SystemExit(f"bench: {' '.join(argv)} failed with status {code}")
+    return int(peak)
 
 
 def paired(a: Callable[[], float], b: Callable[[], float], repeats: int) -> tuple[float, float]:
@@ -330,10 +362,10 @@ def bench_sizes(report: Report, base_env: dict[str, str], work: Path, repeats: i
     )
 
     big_peak = statistics.median(
-        run([*PREP, "explain", card_id, "--no-run", *with_big], big_env)[1] for _ in range(3)
+        peak_kib([*PREP, "explain", card_id, "--no-run", *with_big], big_env) for _ in range(3)
     )
     small_peak = statistics.median(
-        run([*PREP, "explain", "huber", "--no-run"], small_env)[1] for _ in range(3)
+        peak_kib([*PREP, "explain", "huber", "--no-run"], small_env) for _ in range(3)
     )
     report.add(
         "10,000 cards: peak memory of a lookup (KiB as ms) vs shipped",
@@ -391,6 +423,13 @@ def main() -> None:
     repeats = 3 if args.quick else 7
     only = set(args.only.split(","))
     report = Report()
+    start_spawner()  # first, while this process is small
+    # An installed prep runs from bytecode pip compiled; a checkout whose
+    # environment sets PYTHONDONTWRITEBYTECODE would compile every edited
+    # module on every run, and time the compiler instead of prep.
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "interview_prep"), quiet=1)
     work = Path(tempfile.mkdtemp(prefix="prep-bench-"))
     try:
         env = {k: v for k, v in os.environ.items() if k not in ("PREP_BANK",)}
