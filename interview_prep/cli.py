@@ -4,9 +4,12 @@ options, calls the library, and renders what comes back.
 Kept fast: `prep --help` must not import numpy, yaml, sqlite3, fsrs or
 rich.markdown, so every import of the library happens inside the command
 that needs it. `now()` is the one place the clock is read.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: Typer reads every command's
+annotations on every run, and evaluating them from strings (compiling each
+one) cost a third of `prep --help`. Names imported only for type checking
+are quoted instead.
+"""
 
 import math
 import os
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from .cards import Card
     from .domain import Mode, Order
     from .examiner import ExaminerConfig
+    from .runner import SnippetWorker
     from .store import ReviewStore
     from .trust import TrustPolicy
 
@@ -214,7 +218,7 @@ def _completing(offer: Callable[[], list[Any]]) -> list[Any]:
         return []
 
 
-def _completion_bank(ctx: typer.Context) -> Bank:
+def _completion_bank(ctx: typer.Context) -> "Bank":
     from .bank import open_bank
     from .paths import cache_dir
 
@@ -335,7 +339,7 @@ def main(
 # Helpers: where the bank and the store come from, finding one card
 
 
-def _bank(extra: list[Path] | None, data_dir: Path | None = None) -> Bank:
+def _bank(extra: list[Path] | None, data_dir: Path | None = None) -> "Bank":
     """The bank from its index; cards with problems are skipped with one line on stderr."""
     from .bank import open_bank
     from .index import remove_old_pickles
@@ -349,7 +353,7 @@ def _bank(extra: list[Path] | None, data_dir: Path | None = None) -> Bank:
     return bank
 
 
-def _find(bank: Bank, query: str, command: str) -> Card:
+def _find(bank: "Bank", query: str, command: str) -> "Card":
     from .search import Ambiguous, find_card
     from .terminal import console, pick
 
@@ -366,14 +370,14 @@ def _find(bank: Bank, query: str, command: str) -> Card:
     return picked
 
 
-def _store(data_dir: Path | None) -> ReviewStore:
+def _store(data_dir: Path | None) -> "ReviewStore":
     from .paths import resolve_data_dir
     from .store import ReviewStore, progress_path
 
     return ReviewStore(progress_path(resolve_data_dir(data_dir)))
 
 
-def _policy(bank: Bank) -> TrustPolicy:
+def _policy(bank: "Bank") -> "TrustPolicy":
     from .bank import packaged_bank_dir
     from .paths import resolve_data_dir
     from .trust import TrustPolicy
@@ -395,16 +399,16 @@ KEEP_ANSWERS_SETTING = "keep_answers"
 
 
 def _study(
-    cards: Sequence[Card],
-    bank: Bank,
-    mode: Mode,
-    store: ReviewStore,
+    cards: "Sequence[Card]",
+    bank: "Bank",
+    mode: "Mode",
+    store: "ReviewStore",
     *,
     offer_follow_ups: bool,
     timeout: float,
     time_limit: float | None = None,
     keep_answers: bool = True,
-    examiner: ExaminerConfig | None = None,
+    examiner: "ExaminerConfig | None" = None,
 ) -> None:
     from . import render
     from .domain import Ended, Mode
@@ -445,12 +449,15 @@ def _study(
         out.print(render.examiner_banner(examiner))
     with worker:
         result = session.run()
-    everything = list(bank.summaries.values())
     moment = now()
-    outlook = None
-    if mode is Mode.DRILL:
-        outlook = drill_outlook([card.id for card in everything], store.memories(), moment)
-    weakest = study_next(everything, store.card_figures(card.id for card in everything))
+    outlook = weakest = None
+    if result.rated:
+        # What to do next, from the whole history; a session that rated
+        # nothing changed nothing, and its summary says only that.
+        everything = list(bank.summaries.values())
+        if mode is Mode.DRILL:
+            outlook = drill_outlook([card.id for card in everything], store.memories(), moment)
+        weakest = study_next(everything, store.card_figures(card.id for card in everything))
     out.print(render.session_summary(result, weakest, outlook, moment))
     if result.ended is Ended.INTERRUPTED:
         raise typer.Exit(ExitCode.INTERRUPTED)
@@ -573,7 +580,7 @@ def quiz(
         )
 
 
-def _examiner(wanted: bool | None) -> ExaminerConfig | None:
+def _examiner(wanted: bool | None) -> "ExaminerConfig | None":
     """The configured examiner unless the user said --no-examiner; --examiner without one is an error."""
     if wanted is False:
         return None
@@ -586,7 +593,7 @@ def _examiner(wanted: bool | None) -> ExaminerConfig | None:
     return config
 
 
-def _order(value: str | None) -> Order | None:
+def _order(value: str | None) -> "Order | None":
     from .domain import Order
 
     if value is None:
@@ -912,6 +919,25 @@ def explain(
       prep explain "cross entropy"
       prep explain huberr --no-run
     """
+    from .runner import SnippetWorker
+
+    # The worker starts first: its interpreter imports numpy on the other
+    # core while this one opens the bank, finds the card and draws it.
+    worker = SnippetWorker()
+    if run:
+        worker.start()
+    with worker:
+        _explain(query, run, timeout, bank, data_dir, worker)
+
+
+def _explain(
+    query: str,
+    run: bool,
+    timeout: float,
+    bank: list[Path] | None,
+    data_dir: Path | None,
+    worker: "SnippetWorker",
+) -> None:
     from . import render
     from .index import fresh_snippet
     from .runner import start_snippet
@@ -927,7 +953,7 @@ def explain(
         snippet = fresh_snippet(card)
         if snippet is None:
             raise PrepError(f"{card.path}: the card changed and is no longer valid; see: prep check")
-        waiting = start_snippet(snippet.code, timeout=timeout)
+        waiting = start_snippet(snippet.code, runner=worker.run, timeout=timeout)
     out = console()
     out.print(render.card_top(card))
     if card.snippet:

@@ -673,18 +673,22 @@ class SnippetWorker:
             self._home = None
 
 
-def start_snippet(code: str, **limits: Any) -> Callable[[], RunResult]:
-    """Start a cold run now, in a thread; the returned function waits for its result.
+def start_snippet(
+    code: str, runner: Callable[..., RunResult] | None = None, **limits: Any
+) -> Callable[[], RunResult]:
+    """Start a run now (cold, or with `runner`, a warm worker's), in a thread;
+    the returned function waits for its result.
 
     `prep explain` starts its snippet before drawing the card, so the two overlap.
     """
+    run = runner or run_snippet
     import threading
 
     box: list[RunResult | BaseException] = []
 
     def work() -> None:
         try:
-            box.append(run_snippet(code, **limits))
+            box.append(run(code, **limits))
         except BaseException as exc:  # noqa: BLE001 - handed to the waiter
             box.append(exc)
 
