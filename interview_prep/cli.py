@@ -480,6 +480,7 @@ def quiz(
             metavar="[CARD]...",
             show_default=False,
             help="Ask exactly these cards (ids, aliases or names, as explain finds them).",
+            autocompletion=_complete_card,
         ),
     ] = None,
     topic: TopicOption = None,

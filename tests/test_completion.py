@@ -52,6 +52,7 @@ def test_card_ids_complete(warm_home):
     assert ids == sorted(ids) and all(i.startswith("ms") for i in ids)
     assert "mae" not in ids
     assert "mse" in offered(warm_home, "prep grade ms")
+    assert "mse" in offered(warm_home, "prep quiz huber ms")  # each card named for a quiz
 
 
 def test_topics_tiers_and_tracks_complete(warm_home):
