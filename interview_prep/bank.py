@@ -484,7 +484,8 @@ class Bank:
 
     @property
     def summaries(self) -> dict[str, CardSummary]:
-        """Id, title, topic, tier, tags and aliases of every usable card, read on first use.
+        """Id, title, topic, tier, tags and aliases of every usable card, read on first use,
+        in topic, tier rank and id order.
 
         A lookup by name never reads them: in a bank of 10,000 cards that is
         most of what a lookup would cost.
@@ -534,15 +535,22 @@ class Bank:
         tiers: Sequence[Tier] = (),
         tags: Sequence[str] = (),
     ) -> list[CardSummary]:
-        """Cards matching every filter given, in topic, tier, id order, without loading them."""
-        chosen = [
+        """Cards matching every filter given, in topic, tier, id order, without loading them.
+
+        The index returns summaries in that order already (the SQL sorts by
+        topic, tier rank and id, and UTF-8 byte order is code point order), so
+        nothing is sorted again: at 10,000 cards that was a fifth of `prep list`.
+        """
+        if not (topics or tiers or tags):
+            return list(self.summaries.values())
+        wanted = set(tags)
+        return [
             card
             for card in self.summaries.values()
             if (not topics or card.topic in topics)
             and (not tiers or card.tier in tiers)
-            and (not tags or set(tags) & set(card.tags))
+            and (not tags or not wanted.isdisjoint(card.tags))
         ]
-        return sorted(chosen, key=lambda c: (c.topic, c.tier.rank, c.id))
 
     def select(
         self,

@@ -141,3 +141,15 @@ def test_readme_example_is_the_shipped_card():
     readme = (packaged_bank_dir() / "README.md").read_text(encoding="utf-8")
     example = readme.split("## A full example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     assert example == (packaged_bank_dir() / "loss" / "mse.yaml").read_text(encoding="utf-8")
+
+
+def test_summaries_come_in_topic_tier_id_order_without_sorting_in_python(tmp_path):
+    # select_summaries relies on the index's SQL order; check it against Python's own.
+    from interview_prep.bank import open_bank
+
+    bank = open_bank([GOOD_BANK], cache=tmp_path / "cache")
+    listed = bank.select_summaries()
+    assert [c.id for c in listed] == [
+        c.id for c in sorted(bank.summaries.values(), key=lambda c: (c.topic, c.tier.rank, c.id))
+    ]
+    assert len(listed) > 3
