@@ -249,6 +249,10 @@ def test_a_negated_keyword_contradicts_its_point(answer: str, expected: Status):
         ("A common mistake is to call MSE robust.", False),
         ("It's a myth that MSE is robust.", False),
         ("People think MSE is robust, but one outlier dominates it.", False),
+        ("People often treat MSE as robust; one outlier dominates it.", False),
+        ("People read MSE as robust because it averages.", False),
+        ("Candidates mix up which loss is robust and call MSE robust.", False),
+        ("A common error is calling MSE robust.", False),
         ("MSE is more sensitive than robust losses.", False),  # parts too far apart
         ("MSE squares errors. Robust losses exist.", False),  # parts in two sentences
     ],
