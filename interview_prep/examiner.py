@@ -504,25 +504,22 @@ def _conversation(card: Card, answer: str, exchange: Sequence[Turn]) -> str:
 
 def probe_payload(card: Card, answer: str, exchange: Sequence[Turn], model: str) -> dict[str, Any]:
     """The body of a request for one probing follow-up question."""
-    return {
-        "model": model,
-        "messages": [
-            {"role": "system", "content": PROBE_INSTRUCTIONS},
-            {"role": "user", "content": _conversation(card, answer, exchange)},
-        ],
-        "temperature": 0.3,
-    }
+    return _chat_payload(PROBE_INSTRUCTIONS, _conversation(card, answer, exchange), model, temperature=0.3)
 
 
 def respond_payload(card: Card, answer: str, exchange: Sequence[Turn], model: str) -> dict[str, Any]:
     """The body of a request for a short response to the user's reply (the last turn)."""
+    return _chat_payload(RESPOND_INSTRUCTIONS, _conversation(card, answer, exchange), model, temperature=0)
+
+
+def _chat_payload(instructions: str, conversation: str, model: str, *, temperature: float) -> dict[str, Any]:
     return {
         "model": model,
         "messages": [
-            {"role": "system", "content": RESPOND_INSTRUCTIONS},
-            {"role": "user", "content": _conversation(card, answer, exchange)},
+            {"role": "system", "content": instructions},
+            {"role": "user", "content": conversation},
         ],
-        "temperature": 0,
+        "temperature": temperature,
     }
 
 

@@ -19,6 +19,7 @@ from interview_prep.durations import MOCK_ANSWER_LIMIT, answer_time_limit, clock
 from interview_prep.store import ReviewStore, progress_path
 
 from .conftest import GOOD_BANK
+from .test_terminal import spawn as spawn_in_terminal
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -45,15 +46,8 @@ def prep_env(home) -> dict[str, str]:
 
 
 def spawn(home, *args: str):
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "interview_prep", *args],
-        env=prep_env(home),
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(50, 100),
-    )
-    return child
+    # The terminal tests' spawn, with this module's environment (plain text, a real TERM).
+    return spawn_in_terminal(home, *args, env=prep_env(home))
 
 
 @pytest.fixture(scope="module")

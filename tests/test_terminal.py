@@ -24,11 +24,11 @@ def prep_env(home) -> dict[str, str]:
     return env
 
 
-def spawn(home, *args: str):
+def spawn(home, *args: str, env: dict[str, str] | None = None):
     child = pexpect.spawn(
         sys.executable,
         ["-m", "interview_prep", *args],
-        env=prep_env(home),
+        env=prep_env(home) if env is None else env,
         encoding="utf-8",
         timeout=30,
         dimensions=(50, 100),
