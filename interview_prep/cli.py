@@ -11,6 +11,7 @@ one) cost a third of `prep --help`. Names imported only for type checking
 are quoted instead.
 """
 
+import inspect
 import math
 import os
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from .errors import ExitCode, PrepError
@@ -85,10 +87,57 @@ class PrepGroup(TyperGroup):
         "examiner",
     )
 
+    # Building a command's click parameters means inspecting its signature
+    # and every annotation: for all of prep's commands that was a fifth of
+    # `prep --help` and of every command's start. So the commands are declared
+    # on `commands` and each is built only when it is asked for by name; help
+    # lists them from their declarations.
+
+    def _declared(self) -> dict[str, Any]:
+        return {_command_name(info): info for info in commands.registered_commands}
+
+    def _build(self, name: str) -> None:
+        info = self._declared().get(name)
+        if info is not None and name not in self.commands:
+            self.commands[name] = typer.main.get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=None
+            )
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        self._build(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
     def list_commands(self, ctx: Any) -> list[str]:
         # Help lists what a learner reaches for first, not the order of definition.
-        names = super().list_commands(ctx)
-        return sorted(names, key=lambda n: self.ORDER.index(n) if n in self.ORDER else len(self.ORDER))
+        names = set(self.commands) | set(self._declared())
+        return sorted(names, key=lambda n: (self.ORDER.index(n) if n in self.ORDER else len(self.ORDER), n))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and args[0] not in self._declared():
+            # A mistyped name: "did you mean" needs every command's name built in.
+            for name in self._declared():
+                self._build(name)
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        from typer.core import TyperCommand
+
+        rows = []
+        declared = self._declared()
+        for name in self.list_commands(ctx):
+            if name in self.commands:
+                command = self.commands[name]
+            else:
+                # A stand-in with the declaration's help: all that a help row reads.
+                info = declared[name]
+                help_text = info.help if info.help is not None else inspect.getdoc(info.callback)
+                command = TyperCommand(name, help=help_text, short_help=info.short_help, hidden=info.hidden)
+            if not command.hidden:
+                rows.append((name, command))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in rows])
 
     def main(
         self,
@@ -180,6 +229,14 @@ def _shorten(message: str) -> str:
 def _looks_located(line: str) -> bool:
     head = line.split(": ", 1)[0]
     return ":" in head and head.rsplit(":", 1)[-1].isdigit()
+
+
+# prep's own commands, declared here and built one at a time by PrepGroup.
+commands = typer.Typer()
+
+
+def _command_name(info: Any) -> str:
+    return str(info.name or typer.main.get_command_name(info.callback.__name__))
 
 
 app = typer.Typer(
@@ -472,7 +529,7 @@ KeepAnswersOption = Annotated[
 ]
 
 
-@app.command(short_help="An interview-style session: answer, reveal, rate.")
+@commands.command(short_help="An interview-style session: answer, reveal, rate.")
 def quiz(
     names: Annotated[
         list[str] | None,
@@ -605,7 +662,7 @@ def _order(value: str | None) -> "Order | None":
         raise PrepError(f"no order {value!r}; orders are: mock, shuffle") from None
 
 
-@app.command()
+@commands.command()
 def drill(
     tier: TierOption = None,
     topic: TopicOption = None,
@@ -697,7 +754,7 @@ def drill(
         )
 
 
-@app.command()
+@commands.command()
 def stats(
     topic: TopicOption = None,
     track: TrackOption = None,
@@ -735,7 +792,7 @@ def stats(
         out.print(render.interview_line(interview))
 
 
-@app.command()
+@commands.command()
 def plan(
     interview: Annotated[
         str | None,
@@ -831,7 +888,7 @@ def plan(
     out.print(render.interview_view(figures, saved=saved == day.isoformat()))
 
 
-@app.command()
+@commands.command()
 def history(
     card_query: Annotated[
         str | None,
@@ -902,7 +959,7 @@ def history(
 # Reading the bank
 
 
-@app.command()
+@commands.command()
 def explain(
     query: CardArgument,
     run: Annotated[
@@ -969,7 +1026,7 @@ def _explain(
     out.print(render.card_bottom(card))
 
 
-@app.command(short_help="Assess an answer to one card, as a quiz would.")
+@commands.command(short_help="Assess an answer to one card, as a quiz would.")
 def grade(
     card_id: CardArgument,
     answer: Annotated[
@@ -1014,7 +1071,7 @@ def grade(
         out.print(render.assessment_view(assessment))
 
 
-@app.command("search")
+@commands.command("search")
 def search_cards(
     text: Annotated[str, typer.Argument(help="Words or a whole interview question.")],
     limit: Annotated[
@@ -1046,7 +1103,7 @@ def search_cards(
     out.print(render.search_table(hits))
 
 
-@app.command("list")
+@commands.command("list")
 def list_cards(
     topic: TopicOption = None,
     tier: TierOption = None,
@@ -1081,7 +1138,7 @@ def list_cards(
         sys.stdout.write(for_terminal(render.card_lines(chosen)))
 
 
-@app.command()
+@commands.command()
 def topics(track: TrackOption = None, bank: BankOption = None, data_dir: DataDirOption = None) -> None:
     """Count the cards in each topic and tier, and show each topic's tracks.
 
@@ -1103,7 +1160,7 @@ def topics(track: TrackOption = None, bank: BankOption = None, data_dir: DataDir
     console().print(render.topics_table(listed, tracks_of(tracks)))
 
 
-@app.command("run")
+@commands.command("run")
 def run_card(
     card_id: CardArgument,
     timeout: TimeoutOption = 10.0,
@@ -1146,7 +1203,7 @@ def run_card(
         raise typer.Exit(ExitCode.FAILED)
 
 
-@app.command(short_help="Validate every card, its grading and its snippet.")
+@commands.command(short_help="Validate every card, its grading and its snippet.")
 def check(
     card_ids: Annotated[
         list[str] | None,
@@ -1222,7 +1279,7 @@ def check(
     out.print(f"✓ {what} and every snippet prints its stored output" if run else f"✓ {what}", style="green")
 
 
-@app.command()
+@commands.command()
 def trust(
     folder: Annotated[
         Path | None,

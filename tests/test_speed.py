@@ -94,3 +94,26 @@ def test_only_the_cli_terminal_and_render_import_typer_or_rich(module):
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             imported.add(node.module.split(".")[0])
     assert not imported & {"typer", "rich", "click"}
+
+
+def test_help_builds_no_commands_parameters(capsys):
+    # Building a command means inspecting its whole signature; help needs only
+    # each command's one line, so none of prep's own commands is built for it.
+    import typer.main
+
+    from interview_prep.cli import app
+
+    group = typer.main.get_command(app)
+    assert group.main(["--help"], standalone_mode=False) == 0
+    assert "explain   Show one card in full and run its worked example live." in capsys.readouterr().out
+    assert sorted(group.commands) == ["examiner", "export"]  # the two sub-groups, declared on app itself
+
+
+def test_a_mistyped_command_is_told_the_nearest_name():
+    from typer.testing import CliRunner
+
+    from interview_prep.cli import app
+
+    result = CliRunner().invoke(app, ["serch", "mse"])
+    assert result.exit_code == 2
+    assert "No such command 'serch'. Did you mean 'search'?" in result.output
