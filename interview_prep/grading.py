@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import enum
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from functools import lru_cache
 
 from .cards import Card, KeyPoint, Mistake
 from .domain import Rating
-from .text import is_real_word, plain_words, singular_forms, within_one_edit, words
+from .text import english_words_in_memory, is_real_word, plain_words, singular_forms, within_one_edit, words
 
 # Typos are forgiven only in longer words: in short ones a single edit turns
 # one real word into another (mae/mse, mean/meal).
@@ -408,9 +409,12 @@ class ParsedAnswer:
                 self._positions_by_form.setdefault(form, set()).add(position)
         self._cache: dict[str, frozenset[int]] = {}
         self._by_deletion: dict[str, set[str]] | None = None
+        self._sorted_forms: list[str] | None = None
         for cue in REFUTING_CUES:
-            for start, _, _ in self._spans(_signal_parts(cue)):
-                self.clauses[self.clause_of[start]].refuted = True
+            parts = _signal_parts(cue)
+            if all(self._positions(word) for part in parts for word in part):
+                for start, _, _ in self._spans(parts):
+                    self.clauses[self.clause_of[start]].refuted = True
 
     # -- matching ----------------------------------------------------------
 
@@ -528,13 +532,16 @@ class ParsedAnswer:
 
     def _find_word(self, word: str) -> set[int]:
         if word.endswith("*"):
+            # The forms that start with the stem sit together in sorted order.
             stem = word[:-1]
-            return {
-                i
-                for form, positions in self._positions_by_form.items()
-                if form.startswith(stem)
-                for i in positions
-            }
+            if self._sorted_forms is None:
+                self._sorted_forms = sorted(self._positions_by_form)
+            found_star: set[int] = set()
+            for form in self._sorted_forms[bisect_left(self._sorted_forms, stem) :]:
+                if not form.startswith(stem):
+                    break
+                found_star |= self._positions_by_form[form]
+            return found_star
         found: set[int] = set()
         for form in singular_forms(word):
             found |= self._positions_by_form.get(form, set())
@@ -549,10 +556,16 @@ class ParsedAnswer:
         # deletion), so only answer words that share one are compared.
         if self._by_deletion is None:
             self._by_deletion = {}
+            # A real word is never a typo. Once the word list is a set (after a
+            # few look-ups, as in `prep check`), leaving real words out here is
+            # cheaper than indexing them: most of an answer's words are real.
+            skip_real = english_words_in_memory()
             for form in self._positions_by_form:
-                if len(form) >= TYPO_MIN_LENGTH - 1:
+                if len(form) >= TYPO_MIN_LENGTH - 1 and not (skip_real and not self._is_typo(form)):
                     for key in _deletion_keys(form):
                         self._by_deletion.setdefault(key, set()).add(form)
+        if not self._by_deletion:
+            return set()
         found: set[int] = set()
         for form in singular_forms(word):
             if len(form) < TYPO_MIN_LENGTH:

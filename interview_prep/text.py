@@ -92,30 +92,34 @@ def _superscript(match: re.Match[str]) -> str:
     return _SUPERSCRIPTS.get(run) or f"^{run.translate(_SUPERSCRIPT_DIGITS)} "
 
 
-_ASCII_SYMBOLS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"<="), " at most "),
-    (re.compile(r">="), " at least "),
-    (re.compile(r"!="), " unequal "),
-    (re.compile(r"~="), " approximately "),
-    (re.compile(r"\^\s*2\b"), " squared "),
-    (re.compile(r"\^\s*3\b"), " cubed "),
-    (re.compile(r"\^\s*-\s*1\b"), " inverse "),
+# Each rule with a piece of text it cannot match without: testing for that
+# first is what makes folding cheap, since a keyword or a clause of plain
+# prose needs none of the thirty-odd substitutions.
+_Rule = tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
+_ASCII_SYMBOLS: list[_Rule] = [
+    ("<=", re.compile(r"<="), " at most "),
+    (">=", re.compile(r">="), " at least "),
+    ("!=", re.compile(r"!="), " unequal "),
+    ("~=", re.compile(r"~="), " approximately "),
+    ("^", re.compile(r"\^\s*2\b"), " squared "),
+    ("^", re.compile(r"\^\s*3\b"), " cubed "),
+    ("^", re.compile(r"\^\s*-\s*1\b"), " inverse "),
     # y_hat, yhat, y-hat: written as the words "y hat". Without a separator
     # only x and y, or "that" and "what" would read as "t hat" and "w hat".
-    (re.compile(r"\b([a-z])[_-]hat\b|\b([xy])hat\b"), lambda m: f"{m[1] or m[2]} hat"),
-    (re.compile(r"\b([a-z])[_-]bar\b|\b([xy])bar\b"), lambda m: f"{m[1] or m[2]} bar"),
+    ("hat", re.compile(r"\b([a-z])[_-]hat\b|\b([xy])hat\b"), lambda m: f"{m[1] or m[2]} hat"),
+    ("bar", re.compile(r"\b([a-z])[_-]bar\b|\b([xy])bar\b"), lambda m: f"{m[1] or m[2]} bar"),
     # |x| is an absolute value; the pair is read before the lone bar of p(y|x).
-    (re.compile(r"\|\|([^|\n]{1,40}?)\|\|"), r" norm \1 "),
-    (re.compile(r"\|([^|()\n]{1,40}?)\|"), r" abs \1 "),
-    (re.compile(r"\|"), " given "),
+    ("||", re.compile(r"\|\|([^|\n]{1,40}?)\|\|"), r" norm \1 "),
+    ("|", re.compile(r"\|([^|()\n]{1,40}?)\|"), r" abs \1 "),
+    ("|", re.compile(r"\|"), " given "),
     # p(y given x) and p of y given x: a single letter applied to something.
-    (re.compile(r"\b([a-z])\s*\("), r"\1 of ("),
-    (re.compile(r"\bsquare root(?: of)?\b"), " sqrt "),
-    (re.compile(r"\babsolute value(?: of)?\b"), " abs "),
-    (re.compile(r"(?<![a-z])<(?![a-z])"), " less than "),
-    (re.compile(r"(?<![a-z])>(?![a-z])"), " greater than "),
-    (re.compile(r"="), " equals "),
-    (re.compile(r"\+"), " plus "),
+    ("(", re.compile(r"\b([a-z])\s*\("), r"\1 of ("),
+    ("square root", re.compile(r"\bsquare root(?: of)?\b"), " sqrt "),
+    ("absolute value", re.compile(r"\babsolute value(?: of)?\b"), " abs "),
+    ("<", re.compile(r"(?<![a-z])<(?![a-z])"), " less than "),
+    (">", re.compile(r"(?<![a-z])>(?![a-z])"), " greater than "),
+    ("=", re.compile(r"="), " equals "),
+    ("+", re.compile(r"\+"), " plus "),
 ]
 
 # The words symbols are written out as: formula, not prose.
@@ -125,22 +129,22 @@ SYMBOL_WORDS = frozenset(
 )
 
 # Contractions expand so "doesn't" meets "does not" and a negation is seen.
-_CONTRACTIONS = [
-    (re.compile(r"\bcan['’]t\b"), "can not"),
-    (re.compile(r"\bcannot\b"), "can not"),
-    (re.compile(r"\bwon['’]t\b"), "will not"),
-    (re.compile(r"\bshan['’]t\b"), "shall not"),
-    (re.compile(r"\bain['’]t\b"), "is not"),
-    (re.compile(r"n['’]t\b"), " not"),
-    (re.compile(r"\b(it|that|there|here|what|who|he|she|this)['’]s\b"), r"\1 is"),
-    (re.compile(r"\blet['’]s\b"), "let us"),
-    (re.compile(r"['’]re\b"), " are"),
-    (re.compile(r"['’]ve\b"), " have"),
-    (re.compile(r"['’]ll\b"), " will"),
-    (re.compile(r"\bi['’]m\b"), "i am"),
+_CONTRACTIONS: list[_Rule] = [
+    ("'", re.compile(r"\bcan['’]t\b"), "can not"),
+    ("cannot", re.compile(r"\bcannot\b"), "can not"),
+    ("'", re.compile(r"\bwon['’]t\b"), "will not"),
+    ("'", re.compile(r"\bshan['’]t\b"), "shall not"),
+    ("'", re.compile(r"\bain['’]t\b"), "is not"),
+    ("'", re.compile(r"n['’]t\b"), " not"),
+    ("'", re.compile(r"\b(it|that|there|here|what|who|he|she|this)['’]s\b"), r"\1 is"),
+    ("'", re.compile(r"\blet['’]s\b"), "let us"),
+    ("'", re.compile(r"['’]re\b"), " are"),
+    ("'", re.compile(r"['’]ve\b"), " have"),
+    ("'", re.compile(r"['’]ll\b"), " will"),
+    ("'", re.compile(r"\bi['’]m\b"), "i am"),
     # A possessive is the word itself: "NB's" is "nb", "Bayes's" is "bayes".
-    (re.compile(r"(?<=\w)['’]s\b"), ""),
-    (re.compile(r"['’]d\b"), " would"),
+    ("'", re.compile(r"(?<=\w)['’]s\b"), ""),
+    ("'", re.compile(r"['’]d\b"), " would"),
 ]
 # What is left of an apostrophe is dropped, so "models'" reads as "models".
 _APOSTROPHES_RE = re.compile(r"['\u2019\u02bc]")
@@ -148,27 +152,31 @@ _APOSTROPHES_RE = re.compile(r"['\u2019\u02bc]")
 
 def fold(text: str) -> str:
     """Unicode- and case-folded text with symbols and contractions written out."""
-    # NFKC on both sides of casefold: folding can decompose, and NFKC maps
-    # look-alikes (full-width letters, ligatures, "µ") onto ordinary ones.
-    # Superscripts go first, since NFKC would turn "²" into a bare "2".
-    text = _SUPERSCRIPT_RUN_RE.sub(_superscript, text)
-    # Capital sigma is a sum; casefold would make it a small sigma.
-    text = text.replace("Σ", " sum ").replace("∑", " sum ")
-    # Symbols first: NFKC would take "≠" apart into "=" and an accent.
-    if not text.isascii():
+    if text.isascii():
+        # NFKC and accents change nothing in ASCII, and casefold is lower.
+        text = text.lower()
+    else:
+        # NFKC on both sides of casefold: folding can decompose, and NFKC maps
+        # look-alikes (full-width letters, ligatures, "µ") onto ordinary ones.
+        # Superscripts go first, since NFKC would turn "²" into a bare "2".
+        text = _SUPERSCRIPT_RUN_RE.sub(_superscript, text)
+        # Capital sigma is a sum; casefold would make it a small sigma.
+        text = text.replace("Σ", " sum ").replace("∑", " sum ")
+        # Symbols first: NFKC would take "≠" apart into "=" and an accent.
         text = text.translate(_TRANSLATION)
-    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    text = unicodedata.normalize("NFD", text)
-    text = text.replace(_HAT, " hat ").replace(_BAR, " bar ")
-    # Other accents go: "naïve" is "naive", as most people type it.
-    text = _ACCENTS_RE.sub("", text)
-    if not text.isascii():
-        text = text.translate(_TRANSLATION)
-    for contraction, expansion in _CONTRACTIONS:
-        text = contraction.sub(expansion, text)
-    for pattern, replacement in _ASCII_SYMBOLS:
-        text = pattern.sub(replacement, text)
-    return _APOSTROPHES_RE.sub("", text)
+        text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+        text = unicodedata.normalize("NFD", text)
+        text = text.replace(_HAT, " hat ").replace(_BAR, " bar ")
+        # Other accents go: "naïve" is "naive", as most people type it.
+        text = _ACCENTS_RE.sub("", text)
+        if not text.isascii():
+            text = text.translate(_TRANSLATION)
+    if "’" in text:
+        text = text.replace("’", "'")  # one apostrophe, so each contraction needs one test
+    for needs, pattern, replacement in (*_CONTRACTIONS, *_ASCII_SYMBOLS):
+        if needs in text:
+            text = pattern.sub(replacement, text)
+    return _APOSTROPHES_RE.sub("", text) if "'" in text or "\u02bc" in text else text
 
 
 @lru_cache(maxsize=16384)
@@ -324,6 +332,11 @@ def is_english_word(word: str) -> bool:
     if _lookups > _SET_AFTER:
         return word in _english_words_set()
     return f"\n{word}\n" in _english_words_text()
+
+
+def english_words_in_memory() -> bool:
+    """Whether looking a word up is now a set lookup (after the first few searches)."""
+    return _english_words_set.cache_info().currsize > 0
 
 
 def is_real_word(word: str, is_known: Callable[[str], bool] = lambda _: False) -> bool:
