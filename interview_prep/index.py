@@ -298,20 +298,85 @@ def _vocabulary(card: Card) -> str:
     return " ".join(sorted(set(plain_words(_card_text(card)))))
 
 
-def _parse_all(jobs: list[tuple[str, int, int, int]]) -> list[_ParsedFile]:
+@dataclass(frozen=True)
+class _IndexRow:
+    """A parsed file as the index stores it: columns, with the card already JSON.
+
+    Encoding in the worker rather than the main process keeps a first build
+    parallel: JSON encoding was a fifth of the main process's work, and a
+    string crosses from a pool process far more cheaply than nested dicts.
+    """
+
+    path: str
+    folder: int
+    size: int
+    mtime_ns: int
+    sha256: str
+    problems: list[tuple[int, str]]
+    card: tuple[Any, ...] | None  # (id, title, topic, tier rank, tags, aliases, cross JSON, card JSON)
+    search: tuple[str, ...] | None
+    vocabulary: str
+
+
+def _index_row(job: tuple[str, int, int, int]) -> _IndexRow:
+    parsed = _parse_file(job)
+    data = parsed.card
+    columns = None
+    if data is not None:
+        lines = data["lines"]
+        cross = {
+            "id_line": lines.get("id", 1),
+            "aliases": [
+                [alias, lines.get(f"aliases[{i}]", lines.get("aliases", 1))]
+                for i, alias in enumerate(data["aliases"])
+            ],
+            "links": [
+                [f"follow_ups[{i}]", card_id, lines.get(f"follow_ups[{i}]", 1)]
+                for i, (_, card_id) in enumerate(data["follow_ups"])
+                if card_id
+            ]
+            + [
+                ["related", card_id, lines.get(f"related[{i}]", lines.get("related", 1))]
+                for i, card_id in enumerate(data["related"])
+            ],
+        }
+        columns = (
+            data["id"],
+            data["title"],
+            data["topic"],
+            Tier(data["tier"]).rank,
+            _SEPARATOR.join(data["tags"]),
+            _SEPARATOR.join(data["aliases"]),
+            json.dumps(cross),
+            json.dumps(data, ensure_ascii=False),
+        )
+    return _IndexRow(
+        parsed.path,
+        parsed.folder,
+        parsed.size,
+        parsed.mtime_ns,
+        parsed.sha256,
+        parsed.problems,
+        columns,
+        parsed.search,
+        parsed.vocabulary,
+    )
+
+
+def _parse_all(jobs: list[tuple[str, int, int, int]]) -> list[_IndexRow]:
     cores = os.cpu_count() or 1
     if len(jobs) < _PARALLEL_FROM or cores < 2:
-        return [_parse_file(job) for job in jobs]
+        return [_index_row(job) for job in jobs]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:
-        return [_parse_file(job) for job in jobs]
+        return [_index_row(job) for job in jobs]
     chunk = max(1, len(jobs) // (cores * 8))
     with ProcessPoolExecutor(max_workers=cores, mp_context=context) as pool:
-        return list(pool.map(_parse_file, jobs, chunksize=chunk))
+        return list(pool.map(_index_row, jobs, chunksize=chunk))
 
 
 # ---------------------------------------------------------------------------
@@ -346,8 +411,11 @@ class BankIndex:
             ).fetchone()[0]
         )
         jobs = []
+        new_paths = set()
         for path, folder, size, mtime_ns in found:
             old = known.pop(path, None)
+            if old is None:
+                new_paths.add(path)
             racy = mtime_ns >= checked_ns - _RACY_NS
             if old is None or old[0] != size or old[1] != mtime_ns or old[3] != folder or racy:
                 jobs.append((path, folder, size, mtime_ns))
@@ -360,6 +428,7 @@ class BankIndex:
             p.path
             for p in parsed
             if p.sha256
+            and p.path not in new_paths
             and (
                 row := self.conn.execute(
                     "SELECT sha256, folder FROM file WHERE path = ?", (p.path,)
@@ -376,6 +445,11 @@ class BankIndex:
                 self._delete(gone)
             needs_cross_check = bool(known)
             for item in parsed:
+                if item.path in new_paths:
+                    # Nothing to replace, and a new card is checked across cards below.
+                    self._insert(item)
+                    needs_cross_check = True
+                    continue
                 if item.path in unchanged:
                     conn.execute(
                         "UPDATE file SET size = ?, mtime_ns = ? WHERE path = ?",
@@ -423,7 +497,7 @@ class BankIndex:
         self.conn.execute("DELETE FROM card WHERE path = ?", (path,))
         self.conn.execute("DELETE FROM file WHERE path = ?", (path,))
 
-    def _insert(self, item: _ParsedFile) -> None:
+    def _insert(self, item: _IndexRow) -> None:
         conn = self.conn
         conn.execute(
             "INSERT INTO file VALUES (?, ?, ?, ?, ?, ?)",
@@ -431,39 +505,22 @@ class BankIndex:
         )
         if item.card is None:
             return
-        data = item.card
-        lines = data["lines"]
-        cross = {
-            "id_line": lines.get("id", 1),
-            "aliases": [
-                [alias, lines.get(f"aliases[{i}]", lines.get("aliases", 1))]
-                for i, alias in enumerate(data["aliases"])
-            ],
-            "links": [
-                [f"follow_ups[{i}]", card_id, lines.get(f"follow_ups[{i}]", 1)]
-                for i, (_, card_id) in enumerate(data["follow_ups"])
-                if card_id
-            ]
-            + [
-                ["related", card_id, lines.get(f"related[{i}]", lines.get("related", 1))]
-                for i, card_id in enumerate(data["related"])
-            ],
-        }
+        card_id, title, topic, tier, tags, aliases, cross, data = item.card
         cursor = conn.execute(
             "INSERT INTO card (path, ord, id, title, topic, tier, tags, aliases, cross, vocabulary, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 item.path,
                 f"{item.folder:05d}\0{item.path}",
-                data["id"],
-                data["title"],
-                data["topic"],
-                Tier(data["tier"]).rank,
-                _SEPARATOR.join(data["tags"]),
-                _SEPARATOR.join(data["aliases"]),
-                json.dumps(cross),
+                card_id,
+                title,
+                topic,
+                tier,
+                tags,
+                aliases,
+                cross,
                 item.vocabulary,
-                json.dumps(data, ensure_ascii=False),
+                data,
             ),
         )
         if self.has_search and item.search is not None:
