@@ -31,6 +31,7 @@ an answer is assessed"); in short:
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
@@ -98,6 +99,7 @@ REFUTING_CUES = (
     *("is wrong", "be wrong", "not true", "is a trap", "often assumed", "often thought"),
     *("commonly believed", "commonly assumed", "mix* up"),
     *("common error*", "classic error*", "typical error*", "frequent error*"),
+    *("common confusion", "common belief", "popular belief", "widely believed", "the trap", "pitfall*"),
     *(
         "people ... think*",
         "people ... treat*",
@@ -109,6 +111,11 @@ REFUTING_CUES = (
         "people ... claim*",
         "people ... expect*",
         "people ... call*",
+        *(
+            f"{who} ... {verb}"
+            for who in ("many", "candidates")
+            for verb in ("think*", "assume*", "believe*")
+        ),
     ),
 )
 # Cue words are matched exactly: no typo makes a clause a reported belief.
@@ -376,6 +383,7 @@ class _Clause:
     refuted: bool = False
     question: bool = False
     antecedent: bool = False
+    introduces: bool = False  # ends in ":", as in "a common mistake: ..."
 
 
 class ParsedAnswer:
@@ -400,6 +408,7 @@ class ParsedAnswer:
             clause = _Clause(raw.strip(), len(self.words), len(self.words) + len(clause_words))
             clause.antecedent = clause_words[0] in _CONDITIONAL_OPENERS
             clause.question = bool(_QUESTION_END_RE.search(raw))
+            clause.introduces = raw.rstrip().endswith(":")
             self.words.extend(clause_words)
             self.clause_of.extend([index] * len(clause_words))
             self.clauses.append(clause)
@@ -415,6 +424,11 @@ class ParsedAnswer:
             if all(self._positions(word) for part in parts for word in part):
                 for start, _, _ in self._spans(parts):
                     self.clauses[self.clause_of[start]].refuted = True
+        # "A common mistake: MSE is robust." The cue's clause only introduces
+        # the belief; the clause after the colon is what is reported.
+        for before, after in itertools.pairwise(self.clauses):
+            if before.refuted and before.introduces:
+                after.refuted = True
 
     # -- matching ----------------------------------------------------------
 
@@ -598,8 +612,9 @@ def _split_clauses(answer: str) -> list[str]:
         cut = match.start()
         if depth_at[cut] > 0 and match.group() == ",":
             continue  # "N(0, 1)" and "[-1, 1]" are one thing, not two clauses
-        # Keep a "?" with its clause, so a question can be recognised.
-        keep = answer[last : match.end()] if match.group() == "?" else answer[last:cut]
+        # Keep a "?" with its clause, so a question can be recognised, and a
+        # ":" so a clause that introduces the next can be.
+        keep = answer[last : match.end()] if match.group() in ("?", ":") else answer[last:cut]
         pieces.append(keep)
         last = match.end() if match.group() else cut
     pieces.append(answer[last:])
