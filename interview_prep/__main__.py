@@ -1,3 +1,3 @@
-from interview_prep.cli import app
+from interview_prep.launch import main
 
-app(prog_name="prep")
+main()

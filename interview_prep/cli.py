@@ -977,11 +977,12 @@ def explain(
       prep explain "cross entropy"
       prep explain huberr --no-run
     """
-    from .runner import SnippetWorker
+    from .runner import SnippetWorker, adopt_early_worker
 
-    # The worker starts first: its interpreter imports numpy on the other
-    # core while this one opens the bank, finds the card and draws it.
-    worker = SnippetWorker()
+    # The worker starts first (at launch, when prep is run as a command): its
+    # interpreter imports numpy on the other core while this one opens the
+    # bank, finds the card and draws it.
+    worker = adopt_early_worker() or SnippetWorker()
     if run:
         worker.start()
     with worker:

@@ -673,6 +673,28 @@ class SnippetWorker:
             self._home = None
 
 
+# A worker the launcher started before prep itself loaded; `prep explain` adopts it.
+_early_worker: SnippetWorker | None = None
+
+
+def start_early_worker() -> None:
+    """Start a worker now, for the command about to load to adopt (see launch.py)."""
+    import atexit
+
+    global _early_worker
+    _early_worker = SnippetWorker()
+    _early_worker.start()
+    # Closed by whoever adopts it; if nothing does (a usage error), at exit.
+    atexit.register(_early_worker.close)
+
+
+def adopt_early_worker() -> SnippetWorker | None:
+    """The worker the launcher started, if any; the caller now owns (and closes) it."""
+    global _early_worker
+    worker, _early_worker = _early_worker, None
+    return worker
+
+
 def start_snippet(
     code: str, runner: Callable[..., RunResult] | None = None, **limits: Any
 ) -> Callable[[], RunResult]:

@@ -50,7 +50,7 @@ def test_wheel_contains_every_card(wheel):
         .read(next(n for n in names if n.endswith(".dist-info/entry_points.txt")))
         .decode()
     )
-    assert "prep = interview_prep.cli:app" in entry_points
+    assert "prep = interview_prep.launch:main" in entry_points
 
 
 def test_installed_wheel_loads_the_bank_from_inside_the_package(wheel, tmp_path):

@@ -170,3 +170,65 @@ def test_a_nonzero_exit_without_traceback_says_the_status(code):
     result = run_snippet(code)
     assert result.verdict is Verdict.ERROR
     assert result.summary() == "exited with status 3"
+
+
+def test_prep_explain_adopts_the_worker_started_at_launch(tmp_path):
+    # The launcher starts the worker before typer loads; explain must use
+    # that one (not start a second) and close it when done.
+    from typer.testing import CliRunner
+
+    from interview_prep import runner
+    from interview_prep.cli import app
+    from interview_prep.launch import _explains_with_a_live_run
+
+    assert _explains_with_a_live_run(["explain", "mse"])
+    assert not _explains_with_a_live_run(["explain", "mse", "--no-run"])
+    assert not _explains_with_a_live_run(["explain", "--help"])
+    assert not _explains_with_a_live_run(["quiz", "mse"])
+
+    runner.start_early_worker()
+    early = runner._early_worker
+    assert early is not None and early._proc is not None
+    result = CliRunner().invoke(app, ["explain", "mse"], env={"PREP_HOME": str(tmp_path), "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert "✓ matches the stored output" in result.output
+    assert runner._early_worker is None  # adopted
+    assert early._proc is None  # and closed when explain finished
+
+
+def test_a_usage_error_after_launch_leaves_no_worker_behind(tmp_path):
+    import os
+    import subprocess
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, PREP_HOME=str(tmp_path), TMPDIR=str(temp))
+    proc = subprocess.run(
+        [sys.executable, "-m", "interview_prep", "explain", "mse", "--no-such-option"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "No such option" in proc.stderr
+    # No process is left working in the worker's folder: the worker does not
+    # outlive the command, though explain never ran to adopt it.
+    import time
+    from pathlib import Path
+
+    def in_temp() -> list[str]:
+        found = []
+        for cwd in Path("/proc").glob("[0-9]*/cwd"):
+            try:
+                if str(temp) in os.readlink(cwd):
+                    found.append(cwd.parent.name)
+            except OSError:
+                pass
+        return found
+
+    deadline = time.monotonic() + 5
+    while in_temp() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert in_temp() == []
+    assert list(temp.iterdir()) == []
