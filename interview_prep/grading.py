@@ -113,7 +113,7 @@ REFUTING_CUES = (
         "people ... call*",
         *(
             f"{who} ... {verb}"
-            for who in ("many", "candidates")
+            for who in ("many", "candidates", "teams", "folks", "others", "beginners", "newcomers", "juniors")
             for verb in ("think*", "assume*", "believe*")
         ),
     ),
