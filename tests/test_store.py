@@ -613,3 +613,44 @@ def test_per_card_totals_are_backfilled_and_kept_by_the_trigger(tmp_path):
             assert got == store.CardFigures(
                 len(ratings), sum(ratings), sum(recalled) - recalled[0], len(ratings) - 1
             )
+
+
+# --- the integrity check on opening ----------------------------------------------
+
+
+def test_a_store_prep_closed_cleanly_is_not_checked_in_full_again(tmp_path, monkeypatch):
+    path = tmp_path / "p.sqlite3"
+    with ReviewStore(path) as progress:
+        progress.record(a_review("mse", 0, rating=3))
+    checks = []
+    monkeypatch.setattr(store, "_check_integrity", lambda conn, p: checks.append(p))
+    with ReviewStore(path) as progress:
+        assert len(progress.reviews()) == 1
+    assert checks == []  # the file is as prep left it
+
+
+def test_a_store_changed_outside_prep_is_checked_and_corruption_refused(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    with ReviewStore(path) as progress:
+        for i in range(300):
+            progress.record(a_review(f"card-{i}", i, rating=3))
+    # Damage a page in the middle, keeping the size: as a disk or a copy might.
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 512] = bytes(512)
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as error:
+        ReviewStore(path)
+    assert_untouched_error(error, path)
+    assert path.read_bytes() == bytes(data)
+
+
+def test_a_store_left_open_by_a_crash_is_checked_in_full(tmp_path, monkeypatch):
+    path = tmp_path / "p.sqlite3"
+    with ReviewStore(path) as progress:
+        progress.record(a_review("mse", 0, rating=3))
+    Path(f"{path}-wal").write_bytes(b"")  # what a session that never closed leaves
+    checks = []
+    monkeypatch.setattr(store, "_check_integrity", lambda conn, p: checks.append(p))
+    ReviewStore(path).close()
+    assert checks == [path]
