@@ -77,6 +77,7 @@ def check_bank(
     only: AbstractSet[str] = frozenset(),
     run: bool = True,
     untrusted: Callable[[Card], Path | None] = lambda card: None,
+    cache: GradingCache | None = None,
 ) -> CheckReport:
     """Check every valid card's grading and run its snippet, `jobs` at a time.
 
@@ -103,7 +104,7 @@ def check_bank(
         try:
             # The grading checks are Python work in this process, the snippets
             # run in others: do them while the snippets run, not after.
-            grading = check_grading(bank, chosen)
+            grading = check_grading(bank, chosen, cache)
             for future in as_completed(futures):
                 card = futures[future]
                 check = SnippetCheck(card, future.result())
@@ -159,13 +160,121 @@ def _code(card: Card) -> str:
     return card.snippet.code
 
 
-def check_grading(bank: Bank, cards: Sequence[Card] | None = None) -> tuple[str, ...]:
-    """The grading problems of `cards` (every card), judged with the whole bank's vocabulary."""
+def check_grading(
+    bank: Bank, cards: Sequence[Card] | None = None, cache: GradingCache | None = None
+) -> tuple[str, ...]:
+    """The grading problems of `cards` (every card), judged with the whole bank's vocabulary.
+
+    With a `cache`, a card whose grading was worked out before under exactly
+    the same conditions is not graded again.
+    """
     from .grading import bank_vocabulary
 
     vocabulary = bank_vocabulary(bank)
     chosen = list(bank) if cards is None else cards
-    return tuple(line for card in chosen for line in grading_problems(card, vocabulary))
+    if cache is not None:
+        cache.open(bank)
+    lines: list[str] = []
+    for card in chosen:
+        known = cache.get(card) if cache is not None else None
+        if known is None:
+            known = grading_problems(card, vocabulary)
+            if cache is not None:
+                cache.put(card, known)
+        lines.extend(known)
+    if cache is not None:
+        cache.save()
+    return tuple(lines)
+
+
+class GradingCache:
+    """Each card's grading problems from an earlier `prep check`, kept in the cache folder.
+
+    Grading every example answer of every card is most of what `prep check`
+    does in its own process while the snippets run. A card's grading depends
+    on its file, on prep's code and word list, and on the words of the whole
+    bank (a word the bank uses is never read as a typo); the cache is keyed on
+    a hash of each, so any change to any of them grades the card again. It
+    holds problem lines, never code, and a cache that cannot be read or
+    written is simply not used.
+    """
+
+    VERSION = 1
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._context = ""
+        self._hashes: dict[str, str] = {}
+        self._entries: dict[str, list[str]] = {}
+        self._changed = False
+
+    def open(self, bank: Bank) -> None:
+        import hashlib
+        import json
+
+        self._hashes = bank.index.file_hashes()
+        context = hashlib.sha256()
+        context.update(_code_fingerprint().encode())
+        context.update("\n".join(sorted(bank.index.vocabulary())).encode())
+        self._context = context.hexdigest()
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if stored.get("version") == self.VERSION and stored.get("context") == self._context:
+                entries = stored.get("cards", {})
+                if isinstance(entries, dict):
+                    self._entries = {
+                        k: v
+                        for k, v in entries.items()
+                        if isinstance(v, list) and all(isinstance(x, str) for x in v)
+                    }
+        except (OSError, ValueError, AttributeError):
+            self._entries = {}
+
+    def _key(self, card: Card) -> str | None:
+        sha = self._hashes.get(str(card.path))
+        return f"{card.path}\0{sha}" if sha else None
+
+    def get(self, card: Card) -> list[str] | None:
+        key = self._key(card)
+        return None if key is None else self._entries.get(key)
+
+    def put(self, card: Card, problems: list[str]) -> None:
+        key = self._key(card)
+        if key is not None:
+            self._entries[key] = problems
+            self._changed = True
+
+    def save(self) -> None:
+        import json
+        import tempfile
+
+        if not self._changed:
+            return
+        data = {"version": self.VERSION, "context": self._context, "cards": self._entries}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=self.path.parent, prefix=".grading-", delete=False
+            ) as temp:
+                json.dump(data, temp)
+            os.replace(temp.name, self.path)
+        except OSError:
+            pass  # a cache: the next check grades again
+
+
+def _code_fingerprint() -> str:
+    """prep's own code and word list, as they are on disk: a change to either regrades every card."""
+    import hashlib
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for source in sorted(package.glob("*.py")) + sorted((package / "data").glob("*")):
+        try:
+            digest.update(source.name.encode())
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(b"?")
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------

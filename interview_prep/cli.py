@@ -1249,7 +1249,8 @@ def check(
     """
     from . import render
     from .bank import bank_dirs, load_bank
-    from .checker import check_bank, snippets_to_run
+    from .checker import GradingCache, check_bank, snippets_to_run
+    from .paths import cache_dir
     from .terminal import console, progress
 
     cards = load_bank(bank_dirs(bank or []))
@@ -1269,6 +1270,7 @@ def check(
             only=only,
             run=run,
             untrusted=policy.untrusted_bank,
+            cache=GradingCache(cache_dir(data_dir) / "check-grading.json"),
         )
     _, track_problems = cards.tracks()
     for line in [*report.problems, *(str(p) for p in track_problems)]:

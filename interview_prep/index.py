@@ -689,6 +689,10 @@ class BankIndex:
         rows = self.conn.execute("SELECT DISTINCT topic FROM card WHERE usable ORDER BY topic")
         return [str(topic) for (topic,) in rows]
 
+    def file_hashes(self) -> dict[str, str]:
+        """Each indexed card file's path and the SHA-256 of the content it was parsed from."""
+        return {path: sha for path, sha in self.conn.execute("SELECT path, sha256 FROM file")}
+
     def vocabulary(self) -> frozenset[str]:
         words: set[str] = set()
         for (text,) in self.conn.execute("SELECT vocabulary FROM card WHERE usable"):

@@ -267,3 +267,58 @@ def test_a_track_naming_an_unknown_topic_fails_check(cli, tmp_path):
     result = cli("check", "--no-run", "--bank", str(bank))
     assert result.exit_code == 1
     assert f"{bank / 'tracks.yaml'}:1: track 'toy-role' names unknown topic 'nope'" in result.stderr
+
+
+def test_check_keeps_each_cards_grading_until_what_decides_it_changes(cli, tmp_path, monkeypatch):
+    # Grading the examples is most of check's own work; a second check of an
+    # unchanged bank reuses it, and any edit grades the card again.
+    import shutil
+
+    from interview_prep import checker
+
+    bank = tmp_path / "bank"
+    shutil.copytree(GOOD_BANK, bank)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setattr("interview_prep.bank.packaged_bank_dir", lambda: empty)
+    monkeypatch.setenv("PREP_BANK", str(bank))
+    graded: list[str] = []
+    real = checker.grading_problems
+    monkeypatch.setattr(
+        checker,
+        "grading_problems",
+        lambda card, vocabulary=None: graded.append(card.id) or real(card, vocabulary),
+    )
+
+    assert cli("check", "--no-run").exit_code == 0
+    assert sorted(graded) == ["toy-mean", "toy-median", "toy-theory"]
+    graded.clear()
+    assert cli("check", "--no-run").exit_code == 0
+    assert graded == []  # nothing changed: nothing graded again
+
+    # An edit that breaks a card's grading is graded again and reported.
+    card = next(bank.glob("*/toy-mean.yaml"))
+    text = card.read_text()
+    card.write_text(text.replace("A common mistake is to say", "It is true that", 1))
+    graded.clear()
+    result = cli("check", "--no-run")
+    assert result.exit_code == 1
+    assert "toy-mean" in graded
+    assert "good answer" in result.stderr and "has mistake 1 caught" in result.stderr
+
+    # A new word anywhere in the bank regrades every card (a typo of it is no longer a typo).
+    card.write_text(text)
+    graded.clear()
+    other = next(bank.glob("*/toy-median.yaml"))
+    other.write_text(other.read_text().replace("title: ", "title: Zyxwvut ", 1))
+    assert cli("check", "--no-run").exit_code == 0
+    assert sorted(graded) == ["toy-mean", "toy-median", "toy-theory"]
+
+
+def test_a_damaged_grading_cache_is_ignored(cli, isolated_env):
+    cache = isolated_env / "cache" / "check-grading.json"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text('{"version": 1, "context": "x", "cards": [1, 2')
+    assert cli("check", "--no-run").exit_code == 0
+    cache.write_text("\x00\xff")
+    assert cli("check", "--no-run").exit_code == 0
