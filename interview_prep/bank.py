@@ -459,11 +459,15 @@ def _follow_ups(value: object, err: Report) -> tuple[FollowUp, ...]:
 # The bank
 
 
+# Punctuation a name may hold that never tells two names apart.
+_NAME_PUNCTUATION = str.maketrans({ch: " " for ch in "-_()[]{},.:;!?\"'`"})
+
+
 def normalise_name(text: str) -> str:
     """How ids, aliases, titles and queries are compared: case, '-', '_' and spacing ignored."""
-    text = text.lower().replace("-", " ").replace("_", " ")
-    text = re.sub(r"[()\[\]{},.:;!?\"'`]", " ", text)
-    return " ".join(text.split())
+    # A translation table rather than a regular expression: a first build
+    # of 10,000 cards normalises 140,000 names.
+    return " ".join(text.lower().translate(_NAME_PUNCTUATION).split())
 
 
 class Bank:
