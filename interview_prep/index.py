@@ -447,11 +447,14 @@ class BankIndex:
             for gone in known:
                 self._delete(gone)
             needs_cross_check = bool(known)
+            # New files have nothing to replace: inserted in bulk (a first
+            # build is 10,000 of them), and checked across cards below.
+            fresh = [item for item in parsed if item.path in new_paths]
+            if fresh:
+                self._insert_all(fresh)
+                needs_cross_check = True
             for item in parsed:
                 if item.path in new_paths:
-                    # Nothing to replace, and a new card is checked across cards below.
-                    self._insert(item)
-                    needs_cross_check = True
                     continue
                 if item.path in unchanged:
                     conn.execute(
@@ -501,35 +504,45 @@ class BankIndex:
         self.conn.execute("DELETE FROM file WHERE path = ?", (path,))
 
     def _insert(self, item: _IndexRow) -> None:
+        self._insert_all([item])
+
+    def _insert_all(self, items: Sequence[_IndexRow]) -> None:
         conn = self.conn
-        conn.execute(
+        conn.executemany(
             "INSERT INTO file VALUES (?, ?, ?, ?, ?, ?)",
-            (item.path, item.folder, item.size, item.mtime_ns, item.sha256, json.dumps(item.problems)),
+            [
+                (item.path, item.folder, item.size, item.mtime_ns, item.sha256, json.dumps(item.problems))
+                for item in items
+            ],
         )
-        if item.card is None:
-            return
-        card_id, title, topic, tier, tags, aliases, cross, data = item.card
-        cursor = conn.execute(
-            "INSERT INTO card (path, ord, id, title, topic, tier, tags, aliases, cross, vocabulary, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                item.path,
-                f"{item.folder:05d}\0{item.path}",
-                card_id,
-                title,
-                topic,
-                tier,
-                tags,
-                aliases,
-                cross,
-                item.vocabulary,
-                data,
-            ),
+        # Row ids given here, so each card's search row can share it without
+        # a round trip per card.
+        first = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM card").fetchone()[0])
+        with_cards = [item for item in items if item.card is not None]
+        conn.executemany(
+            "INSERT INTO card (rowid, path, ord, id, title, topic, tier, tags, aliases, cross, vocabulary, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    rowid,
+                    item.path,
+                    f"{item.folder:05d}\0{item.path}",
+                    *item.card[:7],
+                    item.vocabulary,
+                    item.card[7],
+                )
+                for rowid, item in enumerate(with_cards, first)
+                if item.card is not None
+            ],
         )
-        if self.has_search and item.search is not None:
-            conn.execute(
+        if self.has_search:
+            conn.executemany(
                 f"INSERT INTO search (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-                (cursor.lastrowid, *item.search),
+                [
+                    (rowid, *item.search)
+                    for rowid, item in enumerate(with_cards, first)
+                    if item.search is not None
+                ],
             )
 
     def _cross_check(self) -> None:
