@@ -93,7 +93,14 @@ _CONDITIONAL_OPENERS = frozenset(["if", "when", "whenever", "once"])
 # Phrases that mark a clause as reporting a belief in order to refute it; the
 # parts of "people ... think*" may have words between ("people often think").
 REFUTING_CUES = (
-    *("common mistake*", "classic mistake*", "typical mistake*", "frequent mistake*", "mistake to"),
+    *(
+        "common mistake*",
+        "classic mistake*",
+        "typical mistake*",
+        "frequent mistake*",
+        "mistake to",
+        "mistake is",
+    ),
     *("is mistake", "mistaken*", "misconception*", "myth*", "fallac*", "wrongly", "incorrectly"),
     *("falsely", "misread*", "misinterpret*", "misunderst*", "confuse*", "confusing", "tempting"),
     *("is wrong", "be wrong", "not true", "is a trap", "often assumed", "often thought"),
