@@ -125,6 +125,8 @@ REFUTING_CUES = (
         ),
     ),
 )
+# A clause opening so, with a cue in it, reports the clause before it.
+_LOOKS_BACK_RE = re.compile(r"(?:which|that|this)(?:\s+(?:is|was|would be))?\b", re.IGNORECASE)
 # Cue words are matched exactly: no typo makes a clause a reported belief.
 _CUE_WORDS = frozenset(w for cue in REFUTING_CUES for w in cue.split() if w != SIGNAL_SEPARATOR)
 # Glue words of a sentence: an answer none of whose clauses has one is a list.
@@ -436,6 +438,9 @@ class ParsedAnswer:
         for before, after in itertools.pairwise(self.clauses):
             if before.refuted and before.introduces:
                 after.refuted = True
+            # "MSE is robust, which is a myth": the cue looks back.
+            if after.refuted and _LOOKS_BACK_RE.match(after.text):
+                before.refuted = True
 
     # -- matching ----------------------------------------------------------
 
