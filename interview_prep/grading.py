@@ -125,8 +125,15 @@ REFUTING_CUES = (
         ),
     ),
 )
-# A clause opening so, with a cue in it, reports the clause before it.
-_LOOKS_BACK_RE = re.compile(r"(?:which|that|this)(?:\s+(?:is|was|would be))?\b", re.IGNORECASE)
+# A clause that is a verdict on the one before it ("..., which is a myth")
+# reports that clause. Only a verdict: "which is why ... than people expect"
+# holds a cue but judges nothing.
+_VERDICT_ON_BEFORE_RE = re.compile(
+    r"(?:which|that|this)\s+(?:is|was|would be|'s)\s+(?:also\s+)?(?:a\s+|an\s+)?"
+    r"(?:(?:common|classic|popular|widespread|frequent|typical)\s+)?"
+    r"(?:myth|misconception|mistake|fallacy|wrong|not true|false|incorrect|a trap|trap)\b",
+    re.IGNORECASE,
+)
 # Cue words are matched exactly: no typo makes a clause a reported belief.
 _CUE_WORDS = frozenset(w for cue in REFUTING_CUES for w in cue.split() if w != SIGNAL_SEPARATOR)
 # Glue words of a sentence: an answer none of whose clauses has one is a list.
@@ -438,8 +445,8 @@ class ParsedAnswer:
         for before, after in itertools.pairwise(self.clauses):
             if before.refuted and before.introduces:
                 after.refuted = True
-            # "MSE is robust, which is a myth": the cue looks back.
-            if after.refuted and _LOOKS_BACK_RE.match(after.text):
+            # "MSE is robust, which is a myth": the verdict looks back.
+            if _VERDICT_ON_BEFORE_RE.match(after.text):
                 before.refuted = True
 
     # -- matching ----------------------------------------------------------
