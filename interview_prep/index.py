@@ -21,7 +21,7 @@ import itertools
 import json
 import os
 import sqlite3  # module level on purpose: only the commands that read the bank import this module
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,8 @@ _BEST_HOLDER = (
 )
 # Files parsed in one process before a first build is worth a pool.
 _PARALLEL_FROM = 100
+# New rows are written this many at a time while the rest are still being parsed.
+_INSERT_BATCH = 256
 # A file modified this close to the last scan may change again within the
 # same mtime tick without its size changing: hash it again next time.
 _RACY_NS = 2_000_000_000
@@ -366,20 +368,23 @@ def _index_row(job: tuple[str, int, int, int]) -> _IndexRow:
     )
 
 
-def _parse_all(jobs: list[tuple[str, int, int, int]]) -> list[_IndexRow]:
+def _parse_all(jobs: list[tuple[str, int, int, int]]) -> Iterator[_IndexRow]:
+    """Each job's row, in order, as soon as it is parsed (in a pool of processes when there are many)."""
     cores = os.cpu_count() or 1
     if len(jobs) < _PARALLEL_FROM or cores < 2:
-        return [_index_row(job) for job in jobs]
+        yield from (_index_row(job) for job in jobs)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:
-        return [_index_row(job) for job in jobs]
-    chunk = max(1, len(jobs) // (cores * 8))
+        yield from (_index_row(job) for job in jobs)
+        return
+    chunk = max(1, len(jobs) // (cores * 32))
     with ProcessPoolExecutor(max_workers=cores, mp_context=context) as pool:
-        return list(pool.map(_index_row, jobs, chunksize=chunk))
+        yield from pool.map(_index_row, jobs, chunksize=chunk)
 
 
 # ---------------------------------------------------------------------------
@@ -425,37 +430,44 @@ class BankIndex:
         scan_started = time.time_ns()
         if not jobs and not known:
             return
-        parsed = _parse_all(jobs)
-        self.files_read = len(parsed)
-        unchanged = {
-            p.path
-            for p in parsed
-            if p.sha256
-            and p.path not in new_paths
-            and (
-                row := self.conn.execute(
-                    "SELECT sha256, folder FROM file WHERE path = ?", (p.path,)
-                ).fetchone()
-            )
-            and row == (p.sha256, p.folder)
-            and not p.problems
-            and self.conn.execute("SELECT 1 FROM card WHERE path = ?", (p.path,)).fetchone()
-        }
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for gone in known:
-                self._delete(gone)
-            needs_cross_check = bool(known)
-            # New files have nothing to replace: inserted in bulk (a first
-            # build is 10,000 of them), and checked across cards below.
-            fresh = [item for item in parsed if item.path in new_paths]
+            # New files have nothing to replace: inserted in batches as the
+            # parse pool hands them back, so on a first build (10,000 of them)
+            # this process's share of the work overlaps the parsing. They are
+            # checked across cards below.
+            parsed: list[_IndexRow] = []
+            fresh: list[_IndexRow] = []
+            self.files_read = 0
+            for item in _parse_all(jobs):
+                self.files_read += 1
+                if item.path not in new_paths:
+                    parsed.append(item)
+                    continue
+                fresh.append(item)
+                if len(fresh) >= _INSERT_BATCH:
+                    self._insert_all(fresh)
+                    fresh = []
             if fresh:
                 self._insert_all(fresh)
-                needs_cross_check = True
+            unchanged = {
+                p.path
+                for p in parsed
+                if p.sha256
+                and (
+                    row := conn.execute(
+                        "SELECT sha256, folder FROM file WHERE path = ?", (p.path,)
+                    ).fetchone()
+                )
+                and row == (p.sha256, p.folder)
+                and not p.problems
+                and conn.execute("SELECT 1 FROM card WHERE path = ?", (p.path,)).fetchone()
+            }
+            for gone in known:
+                self._delete(gone)
+            needs_cross_check = bool(known) or bool(new_paths)
             for item in parsed:
-                if item.path in new_paths:
-                    continue
                 if item.path in unchanged:
                     conn.execute(
                         "UPDATE file SET size = ?, mtime_ns = ? WHERE path = ?",
