@@ -421,7 +421,14 @@ class ParsedAnswer:
             if not clause_words:
                 continue
             index = len(self.clauses)
-            clause = _Clause(raw.strip(), len(self.words), len(self.words) + len(clause_words))
+            # The text quoted back as evidence; a colon kept to mark an
+            # introducing clause is not part of what was said.
+            text = raw.strip()
+            clause = _Clause(
+                text[:-1].rstrip() if text.endswith(":") else text,
+                len(self.words),
+                len(self.words) + len(clause_words),
+            )
             clause.antecedent = clause_words[0] in _CONDITIONAL_OPENERS
             clause.question = bool(_QUESTION_END_RE.search(raw))
             clause.introduces = raw.rstrip().endswith(":")
