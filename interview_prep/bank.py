@@ -19,7 +19,7 @@ from .cards import Card, FollowUp, GradingExamples, KeyPoint, Mistake, Snippet, 
 from .errors import BankError, CardError, LookupFailed
 
 if TYPE_CHECKING:
-    from .index import BankIndex, CardSummary
+    from .index import BankIndex, CardSummary, ListedCard
     from .tracks import Track
 
 BANK_ENV = "PREP_BANK"
@@ -596,8 +596,19 @@ class Bank:
         chosen = self.choose_summaries(topics, tiers, tags, allow_none=allow_none)
         return list(self.cards.load([c.id for c in chosen]).values())
 
-    def check_topics(self, topics: Sequence[str]) -> list[str]:
-        known = self.topics()
+    def choose_listing(self, topics: Sequence[str] = (), tiers: Sequence[str] = ()) -> list[ListedCard]:
+        """What `prep list --topic … --tier …` shows, each name checked, in topic, tier, id order."""
+        chosen_topics = set(self.check_topics(topics, self.index.topics()))
+        chosen_tiers = set(parse_tiers(tiers))
+        return [
+            card
+            for card in self.index.listing()
+            if (not chosen_topics or card.topic in chosen_topics)
+            and (not chosen_tiers or card.tier in chosen_tiers)
+        ]
+
+    def check_topics(self, topics: Sequence[str], known: list[str] | None = None) -> list[str]:
+        known = self.topics() if known is None else known
         for topic in topics:
             if topic not in known:
                 raise LookupFailed(

@@ -1123,10 +1123,10 @@ def list_cards(
     from .terminal import console
 
     cards = _bank(bank, data_dir)
-    chosen = cards.choose_summaries(topic or [], tier or [], allow_none=True)
     if json_out:
-        _print_json(render.cards_json(chosen))
+        _print_json(render.cards_json(cards.choose_summaries(topic or [], tier or [], allow_none=True)))
         return
+    chosen = cards.choose_listing(topic or [], tier or [])
     out = console()
     if not chosen:
         out.print("no cards match", style="dim")

@@ -210,3 +210,22 @@ def test_name_queries_give_each_name_to_its_best_holder_only(tmp_path, bank_copy
     assert best["toy mean"] == "toy-mean"  # the id outranks the other card's title
     assert sorted(index.names_matching(["*"])) == sorted(best.items())
     assert sorted(index.names_sized(0, 1000)) == sorted(best.items())
+
+
+def test_the_listing_is_the_summaries_in_the_same_order_and_filters_alike():
+    # prep list reads the covering index alone; it must show what the
+    # summaries would, in their order, and check topic names the same way.
+    from interview_prep.bank import bank_dirs, load_bank
+    from interview_prep.errors import LookupFailed
+
+    bank = load_bank(bank_dirs())
+    summaries = bank.choose_summaries(allow_none=True)
+    listing = bank.choose_listing()
+    assert [(c.id, c.title, c.topic, c.tier) for c in listing] == [
+        (c.id, c.title, c.topic, c.tier) for c in summaries
+    ]
+    some = bank.choose_listing(["loss", "sql"], ["deep"])
+    assert [c.id for c in some] == [c.id for c in bank.choose_summaries(["loss", "sql"], ["deep"])]
+    assert some and all(c.topic in ("loss", "sql") and c.tier.value == "deep" for c in some)
+    with pytest.raises(LookupFailed, match="no topic 'los'"):
+        bank.choose_listing(["los"])
