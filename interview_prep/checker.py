@@ -173,7 +173,7 @@ def check_grading(
     vocabulary = bank_vocabulary(bank)
     chosen = list(bank) if cards is None else cards
     if cache is not None:
-        cache.open(bank)
+        cache.open(bank, vocabulary.words())
     lines: list[str] = []
     for card in chosen:
         known = cache.get(card) if cache is not None else None
@@ -208,14 +208,14 @@ class GradingCache:
         self._entries: dict[str, list[str]] = {}
         self._changed = False
 
-    def open(self, bank: Bank) -> None:
+    def open(self, bank: Bank, vocabulary: frozenset[str]) -> None:
         import hashlib
         import json
 
         self._hashes = bank.index.file_hashes()
         context = hashlib.sha256()
         context.update(_code_fingerprint().encode())
-        context.update("\n".join(sorted(bank.index.vocabulary())).encode())
+        context.update("\n".join(sorted(vocabulary)).encode())
         self._context = context.hexdigest()
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))

@@ -350,6 +350,10 @@ class BankWords:
         self._words: frozenset[str] | None = None
 
     def __call__(self, word: str) -> bool:
+        return word in self.words()
+
+    def words(self) -> frozenset[str]:
+        """Every word the cards use (read once)."""
         if self._words is None:
             # A Bank's index (not a list's .index method) keeps the words.
             vocabulary = getattr(getattr(self._cards, "index", None), "vocabulary", None)
@@ -360,7 +364,7 @@ class BankWords:
                 # bank's text would cost more than the rest of a `prep grade`.
                 text = "\n".join(_card_text(card) for card in self._cards)
                 self._words = frozenset(plain_words(text))
-        return word in self._words
+        return self._words
 
 
 def _card_text(card: Card) -> str:
@@ -601,9 +605,10 @@ class ParsedAnswer:
             # cheaper than indexing them: most of an answer's words are real.
             skip_real = english_words_in_memory()
             for form in self._positions_by_form:
-                if len(form) >= TYPO_MIN_LENGTH - 1 and not (skip_real and not self._is_typo(form)):
-                    for key in _deletion_keys(form):
-                        self._by_deletion.setdefault(key, set()).add(form)
+                if len(form) < TYPO_MIN_LENGTH - 1 or (skip_real and not self._is_typo(form)):
+                    continue
+                for key in _deletion_keys(form):
+                    self._by_deletion.setdefault(key, set()).add(form)
         if not self._by_deletion:
             return set()
         found: set[int] = set()

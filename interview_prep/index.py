@@ -22,7 +22,7 @@ import json
 import os
 import sqlite3  # module level on purpose: only the commands that read the bank import this module
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -253,6 +253,9 @@ class _ParsedFile:
     card: dict[str, Any] | None
     search: tuple[str, ...] | None
     vocabulary: str
+    # The card as the index stores it, filled in by `_index_row`:
+    # (id, title, topic, tier rank, tags, aliases, cross JSON, card JSON).
+    columns: tuple[Any, ...] | None = None
 
 
 def _parse_file(job: tuple[str, int, int, int]) -> _ParsedFile:
@@ -313,27 +316,13 @@ def _vocabulary(card: Card) -> str:
     return " ".join(sorted(set(plain_words(_card_text(card)))))
 
 
-@dataclass(frozen=True)
-class _IndexRow:
-    """A parsed file as the index stores it: columns, with the card already JSON.
+def _index_row(job: tuple[str, int, int, int]) -> _ParsedFile:
+    """A parsed file with its card as the index's columns, and without the card itself.
 
     Encoding in the worker rather than the main process keeps a first build
     parallel: JSON encoding was a fifth of the main process's work, and a
     string crosses from a pool process far more cheaply than nested dicts.
     """
-
-    path: str
-    folder: int
-    size: int
-    mtime_ns: int
-    sha256: str
-    problems: list[tuple[int, str]]
-    card: tuple[Any, ...] | None  # (id, title, topic, tier rank, tags, aliases, cross JSON, card JSON)
-    search: tuple[str, ...] | None
-    vocabulary: str
-
-
-def _index_row(job: tuple[str, int, int, int]) -> _IndexRow:
     parsed = _parse_file(job)
     data = parsed.card
     columns = None
@@ -365,20 +354,10 @@ def _index_row(job: tuple[str, int, int, int]) -> _IndexRow:
             json.dumps(cross),
             json.dumps(data, ensure_ascii=False),
         )
-    return _IndexRow(
-        parsed.path,
-        parsed.folder,
-        parsed.size,
-        parsed.mtime_ns,
-        parsed.sha256,
-        parsed.problems,
-        columns,
-        parsed.search,
-        parsed.vocabulary,
-    )
+    return replace(parsed, card=None, columns=columns)
 
 
-def _parse_all(jobs: list[tuple[str, int, int, int]]) -> Iterator[_IndexRow]:
+def _parse_all(jobs: list[tuple[str, int, int, int]]) -> Iterator[_ParsedFile]:
     """Each job's row, in order, as soon as it is parsed (in a pool of processes when there are many)."""
     cores = os.cpu_count() or 1
     if len(jobs) < _PARALLEL_FROM or cores < 2:
@@ -447,8 +426,8 @@ class BankIndex:
             # parse pool hands them back, so on a first build (10,000 of them)
             # this process's share of the work overlaps the parsing. They are
             # checked across cards below.
-            parsed: list[_IndexRow] = []
-            fresh: list[_IndexRow] = []
+            parsed: list[_ParsedFile] = []
+            fresh: list[_ParsedFile] = []
             self.files_read = 0
             for item in _parse_all(jobs):
                 self.files_read += 1
@@ -525,10 +504,10 @@ class BankIndex:
         self.conn.execute("DELETE FROM card WHERE path = ?", (path,))
         self.conn.execute("DELETE FROM file WHERE path = ?", (path,))
 
-    def _insert(self, item: _IndexRow) -> None:
+    def _insert(self, item: _ParsedFile) -> None:
         self._insert_all([item])
 
-    def _insert_all(self, items: Sequence[_IndexRow]) -> None:
+    def _insert_all(self, items: Sequence[_ParsedFile]) -> None:
         conn = self.conn
         conn.executemany(
             "INSERT INTO file VALUES (?, ?, ?, ?, ?, ?)",
@@ -540,7 +519,7 @@ class BankIndex:
         # Row ids given here, so each card's search row can share it without
         # a round trip per card.
         first = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM card").fetchone()[0])
-        with_cards = [item for item in items if item.card is not None]
+        with_cards = [item for item in items if item.columns is not None]
         conn.executemany(
             "INSERT INTO card (rowid, path, ord, id, title, topic, tier, tags, aliases, cross, vocabulary, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -549,12 +528,12 @@ class BankIndex:
                     rowid,
                     item.path,
                     f"{item.folder:05d}\0{item.path}",
-                    *item.card[:7],
+                    *item.columns[:7],
                     item.vocabulary,
-                    item.card[7],
+                    item.columns[7],
                 )
                 for rowid, item in enumerate(with_cards, first)
-                if item.card is not None
+                if item.columns is not None
             ],
         )
         if self.has_search:

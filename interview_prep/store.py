@@ -534,8 +534,8 @@ def _file_state(path: Path) -> str | None:
     return f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
 
 
-def _as_left_checked(path: Path) -> bool:
-    state = _file_state(path)
+def _as_left_checked(path: Path, state: str | None = None) -> bool:
+    state = state or _file_state(path)
     try:
         return state is not None and _checked_stamp(path).read_text(encoding="ascii") == state
     except (OSError, UnicodeDecodeError):
@@ -544,7 +544,7 @@ def _as_left_checked(path: Path) -> bool:
 
 def _remember_checked_state(path: Path) -> None:
     state = _file_state(path)
-    if state is None or _as_left_checked(path):
+    if state is None or _as_left_checked(path, state):
         return
     try:
         _checked_stamp(path).write_text(state, encoding="ascii")
