@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .bank import Bank
 from .cards import Card
-from .runner import DEFAULT_TIMEOUT, RunResult, kill_all_running, outputs_match
+from .runner import DEFAULT_TIMEOUT, RunResult, allow_running, kill_all_running, outputs_match
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -99,24 +99,27 @@ def check_bank(
     results: dict[str, SnippetCheck] = {}
     workers = WorkerPool(min(jobs or default_jobs(), max(1, len(cards))) if cards else 0)
     # Threads are enough: each one waits on its own worker's child.
-    with workers, ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
-        futures = {pool.submit(workers.run, _code(card), timeout=timeout): card for card in cards}
-        try:
-            # The grading checks are Python work in this process, the snippets
-            # run in others: do them while the snippets run, not after.
-            grading = check_grading(bank, chosen, cache)
-            for future in as_completed(futures):
-                card = futures[future]
-                check = SnippetCheck(card, future.result())
-                results[card.id] = check
-                if on_done:
-                    on_done(check)
-        except KeyboardInterrupt:
-            # Ctrl-C: drop what is queued and end what runs, rather than
-            # waiting for every snippet before saying "interrupted".
-            pool.shutdown(wait=False, cancel_futures=True)
-            kill_all_running()
-            raise
+    try:
+        with workers, ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+            futures = {pool.submit(workers.run, _code(card), timeout=timeout): card for card in cards}
+            try:
+                # The grading checks are Python work in this process, the snippets
+                # run in others: do them while the snippets run, not after.
+                grading = check_grading(bank, chosen, cache)
+                for future in as_completed(futures):
+                    card = futures[future]
+                    check = SnippetCheck(card, future.result())
+                    results[card.id] = check
+                    if on_done:
+                        on_done(check)
+            except KeyboardInterrupt:
+                # Ctrl-C: drop what is queued and end what runs, rather than
+                # waiting for every snippet before saying "interrupted".
+                pool.shutdown(wait=False, cancel_futures=True)
+                kill_all_running()
+                raise
+    finally:
+        allow_running()
     ordered = tuple(results[card.id] for card in cards)
     not_run = tuple(
         f"{folder}: not trusted, so its {count} snippet{'s' if count != 1 else ''} did not run;"

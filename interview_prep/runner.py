@@ -171,11 +171,30 @@ except BaseException as exc:
 # Process groups of snippets running now, so an interrupted `prep check` can
 # end them all at once.
 _LIVE_GROUPS: set[int] = set()
+# Set from an interrupted `prep check` until it has unwound. A snippet can
+# start between the sweep in kill_all_running and its own registration (the
+# worker has forked it, the thread has not yet heard its pid): it is killed
+# as it registers, or its thread would wait out its whole timeout.
+_stopping = False
 
 
 def kill_all_running() -> None:
-    """Kill every snippet this process is running now (Ctrl-C in `prep check`)."""
+    """Kill every snippet this process is running now, and any that starts until `allow_running`."""
+    global _stopping
+    _stopping = True
     for group in list(_LIVE_GROUPS):
+        _kill_group(group)
+
+
+def allow_running() -> None:
+    """End what `kill_all_running` began: snippets may run again (tests run many checks in one process)."""
+    global _stopping
+    _stopping = False
+
+
+def _track(group: int) -> None:
+    _LIVE_GROUPS.add(group)
+    if _stopping:
         _kill_group(group)
 
 
@@ -203,7 +222,7 @@ def run_snippet(
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-        _LIVE_GROUPS.add(proc.pid)
+        _track(proc.pid)
         try:
             outcome = _collect(proc, start + timeout, max_output)
         finally:
@@ -308,7 +327,14 @@ def _kill_group(group: int) -> None:
 
     try:
         os.killpg(group, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+    except ProcessLookupError:
+        # A snippet forked a moment ago may not lead its group yet: the
+        # process itself, then.
+        try:
+            os.kill(group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    except PermissionError:
         pass
 
 
@@ -624,7 +650,7 @@ class SnippetWorker:
                     os.close(err_write)
                 sent.append(True)
                 pid = int(json.loads(self._line(start + 10.0))["pid"])
-                _LIVE_GROUPS.add(pid)
+                _track(pid)
                 status: list[int] = []
 
                 def ended() -> int | None:

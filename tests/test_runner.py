@@ -119,6 +119,25 @@ def test_ctrl_c_during_a_run_kills_the_snippet(tmp_path):
     assert _dead(int(pid_file.read_text()))
 
 
+def test_a_snippet_that_starts_after_ctrl_c_swept_is_killed_as_it_registers():
+    # The race a Ctrl-C in `prep check -j 2` can hit: the sweep of running
+    # snippets happens, then a thread's snippet registers. It must not live
+    # out its timeout, or the check hangs on that thread.
+    import time
+
+    from interview_prep.runner import allow_running, kill_all_running
+
+    kill_all_running()
+    try:
+        start = time.monotonic()
+        result = run_snippet("import time\ntime.sleep(120)\n", timeout=60)
+        assert time.monotonic() - start < 30
+        assert result.verdict is not Verdict.OK
+    finally:
+        allow_running()
+    assert run_snippet("print('again')\n").stdout == "again\n"
+
+
 def test_the_child_uses_this_interpreter():
     assert run_snippet("import sys; print(sys.executable)").stdout.strip() == sys.executable
 
