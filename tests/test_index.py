@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import time
+import zlib
 
 import pytest
 
@@ -101,10 +102,11 @@ def test_a_tampered_index_cannot_run_code(tmp_path, bank_copy):
     open_index([bank_copy], cache).close()
     path = index_path(cache, [bank_copy])
     conn = sqlite3.connect(path)
-    (data,) = conn.execute("SELECT data FROM card WHERE id = 'toy-mean'").fetchone()
+    (stored,) = conn.execute("SELECT data FROM card WHERE id = 'toy-mean'").fetchone()
+    data = zlib.decompress(stored).decode()
     forged = data.replace("print(", "import os; os.system('touch /tmp/pwned'); print(", 1)
     assert forged != data
-    conn.execute("UPDATE card SET data = ? WHERE id = 'toy-mean'", (forged,))
+    conn.execute("UPDATE card SET data = ? WHERE id = 'toy-mean'", (zlib.compress(forged.encode()),))
     conn.commit()
     conn.close()
     card = Bank(open_index([bank_copy], cache)).cards["toy-mean"]
