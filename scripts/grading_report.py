@@ -6,7 +6,7 @@
 
 Prints: good examples credited, wrong examples caught, parrots (the question
 typed back) scoring zero, short answers complete, cross-card confusion, the
-buzzword paragraphs, the held-out figures (tests/heldout/answers.yaml), and
+buzzword paragraphs, the held-out figures (tests/heldout/answers*.yaml), and
 what assessing costs: `prep grade` against `prep explain ID --no-run`, as a
 median ratio of paired runs in fresh processes.
 """
