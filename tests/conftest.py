@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,13 @@ from typer.testing import CliRunner
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD_BANK = FIXTURES / "good"
 BAD_BANKS = FIXTURES / "bad"
+
+# A suite started in the background from a script (`pytest &`) inherits
+# SIGINT as ignored, and so would every prep it starts; Python then installs
+# no KeyboardInterrupt, and each Ctrl-C test hangs until its guard fires.
+# With a handler here, each child starts with the default, as from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
