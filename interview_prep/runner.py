@@ -183,7 +183,7 @@ def kill_all_running() -> None:
     global _stopping
     _stopping = True
     for group in list(_LIVE_GROUPS):
-        _kill_group(group)
+        _kill_running(group)
 
 
 def allow_running() -> None:
@@ -195,7 +195,7 @@ def allow_running() -> None:
 def _track(group: int) -> None:
     _LIVE_GROUPS.add(group)
     if _stopping:
-        _kill_group(group)
+        _kill_running(group)
 
 
 def run_snippet(
@@ -327,14 +327,21 @@ def _kill_group(group: int) -> None:
 
     try:
         os.killpg(group, signal.SIGKILL)
-    except ProcessLookupError:
-        # A snippet forked a moment ago may not lead its group yet: the
-        # process itself, then.
-        try:
-            os.kill(group, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    except PermissionError:
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill_running(group: int) -> None:
+    """`_kill_group`, and the snippet by its pid too: one forked a moment ago may
+    not lead its group yet. Only on an interrupt, for snippets registered as
+    running; never after a run has ended, when the pid may belong to another
+    process."""
+    import signal
+
+    _kill_group(group)
+    try:
+        os.kill(group, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
         pass
 
 
