@@ -170,7 +170,12 @@ def _open_file(path: Path, meta: dict[str, str]) -> sqlite3.Connection | None:
     except OSError:
         return None
     if path.exists() or path.is_symlink():
-        conn = _trusted(path, meta)
+        try:
+            conn = _trusted(path, meta)
+        except _Busy:
+            # Another prep is building it: this command works from memory
+            # rather than delete a file that is being written.
+            return None
         if conn is not None:
             return conn
         try:
@@ -207,8 +212,16 @@ def _trusted(path: Path, meta: dict[str, str]) -> sqlite3.Connection | None:
         conn.execute("PRAGMA foreign_keys = ON")
         _tune(conn)
         return conn
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise _Busy from None
+        return None
     except sqlite3.Error:
         return None
+
+
+class _Busy(Exception):
+    """The index file is locked by a writer (a first build under way elsewhere)."""
 
 
 def _tune(conn: sqlite3.Connection) -> None:
@@ -219,7 +232,10 @@ def _tune(conn: sqlite3.Connection) -> None:
 
 
 def _create(conn: sqlite3.Connection, meta: dict[str, str]) -> None:
-    conn.execute("PRAGMA journal_mode = WAL")
+    # Not WAL yet: the first build writes every page once, straight to the
+    # file, where WAL would write it to the log and copy it again at the
+    # checkpoint (a second or more at 10,000 cards). open_index turns WAL on
+    # once the index is built, for readers alongside a later writer.
     _tune(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("BEGIN")
@@ -859,6 +875,8 @@ def open_index(folders: Sequence[Path], cache: Path | None) -> BankIndex:
     index = BankIndex(conn or _memory(meta), folders, on_disk=conn is not None)
     try:
         index.refresh()
+        if conn is not None and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.Error:
         if not index.on_disk:
             raise

@@ -231,3 +231,33 @@ def test_the_listing_is_the_summaries_in_the_same_order_and_filters_alike():
     assert some and all(c.topic in ("loss", "sql") and c.tier.value == "deep" for c in some)
     with pytest.raises(LookupFailed, match="no topic 'los'"):
         bank.choose_listing(["los"])
+
+
+def test_a_built_index_is_left_in_wal_mode_for_readers_beside_a_writer(tmp_path, bank_copy):
+    cache = tmp_path / "cache"
+    open_index([bank_copy], cache).close()
+    conn = sqlite3.connect(index_path(cache, [bank_copy]))
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_an_index_locked_by_another_writer_is_not_deleted_and_the_command_works_from_memory(
+    tmp_path, bank_copy
+):
+    cache = tmp_path / "cache"
+    open_index([bank_copy], cache).close()
+    path = index_path(cache, [bank_copy])
+    # What a first build elsewhere looks like: a writer holding the file.
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = DELETE")
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        index = open_index([bank_copy], cache)
+        assert not index.on_disk
+        assert index.card("toy-mean") is not None
+        index.close()
+        assert path.exists()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert open_index([bank_copy], cache).on_disk
