@@ -228,6 +228,8 @@ def _tune(conn: sqlite3.Connection) -> None:
     # The index is a cache that can always be rebuilt: in WAL mode, NORMAL
     # keeps it consistent through a crash and skips an fsync per commit
     # (a power cut can lose the last update, which the next scan redoes).
+    # A first build runs in rollback mode, where a power cut (not a crash of
+    # prep: the build is one transaction) can damage the file.
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
@@ -411,9 +413,19 @@ def _parse_all(jobs: list[tuple[str, int, int, int]]) -> Iterator[_ParsedFile]:
     except ValueError:
         yield from (_index_row(job) for job in jobs)
         return
+    import gc
+
     chunk = max(1, len(jobs) // (cores * 32))
-    with ProcessPoolExecutor(max_workers=cores, mp_context=context) as pool:
-        yield from pool.map(_index_row, jobs, chunksize=chunk)
+    # Frozen, what this process holds is never scanned by a collector: not by
+    # a forked worker's, which would copy every page it touched, nor by this
+    # process's own while 10,000 results pass through. Two builds each of
+    # 10,000 cards took 44.6-44.9 s to parse frozen, 47.5-51.9 s not.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=cores, mp_context=context) as pool:
+            yield from pool.map(_index_row, jobs, chunksize=chunk)
+    finally:
+        gc.unfreeze()
 
 
 # ---------------------------------------------------------------------------
