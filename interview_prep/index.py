@@ -607,17 +607,17 @@ class BankIndex:
 
         conn = self.conn
         rows = conn.execute(
-            "SELECT card.rowid, card.path, card.id, card.usable, card.cross, file.problems, card.ord"
+            "SELECT card.rowid, card.path, card.id, card.usable, card.title, card.cross, file.problems, card.ord"
             " FROM card JOIN file USING (path) ORDER BY card.ord"
         ).fetchall()
         # A title is not in `cross`, so a new title stays a one-row change (see refresh).
-        titles = dict(conn.execute("SELECT rowid, title FROM card"))
+        titles = {rowid: title for rowid, _, _, _, title, *_ in rows}
         problems: list[tuple[str, int, str]] = []
         bad: set[int] = {rowid for rowid, *_, own, _ in rows if own != "[]"}
         first: dict[str, tuple[int, str, int]] = {}
-        crosses = {rowid: json.loads(cross) for rowid, _, _, _, cross, _, _ in rows}
+        crosses = {rowid: json.loads(cross) for rowid, *_, cross, _, _ in rows}
         ords = {rowid: ord for rowid, *_, ord in rows}
-        for rowid, path, card_id, _, _, _, _ in rows:
+        for rowid, path, card_id, *_ in rows:
             line = crosses[rowid]["id_line"]
             if card_id in first:
                 _, other_path, other_line = first[card_id]
